@@ -1,0 +1,86 @@
+/**
+ * Every error mycel raises on purpose. Each has a fixed `name` that callers and
+ * tests match on, and a default message that says what went wrong.
+ */
+
+/** The base of mycel's errors: picks the subclass's default message when none is given. */
+export abstract class MycelError extends Error {
+  static readonly defaultMessage: string = 'mycel failed'
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? (new.target as typeof MycelError).defaultMessage, options)
+  }
+}
+
+/** An option or a config value is out of range or of the wrong kind. */
+export class InvalidConfigError extends MycelError {
+  static override readonly defaultMessage = 'invalid configuration'
+  override readonly name = 'InvalidConfigError'
+}
+
+/** An invite token that cannot be read: empty, truncated, altered or from another version. */
+export class InvalidInviteError extends MycelError {
+  static override readonly defaultMessage = 'invalid invite token'
+  override readonly name = 'InvalidInviteError'
+}
+
+/** The data directory cannot be read or written, or holds something that is not ours. */
+export class DataDirError extends MycelError {
+  static override readonly defaultMessage = 'the data directory cannot be used'
+  override readonly name = 'DataDirError'
+}
+
+/** `init` was asked to set up a data directory that already holds a node. */
+export class AlreadyInitializedError extends MycelError {
+  static override readonly defaultMessage = 'the data directory is already initialised'
+  override readonly name = 'AlreadyInitializedError'
+}
+
+/** Another daemon holds the data directory. */
+export class DataDirLockedError extends MycelError {
+  static override readonly defaultMessage = 'another daemon is using the data directory'
+  override readonly name = 'DataDirLockedError'
+}
+
+/** A dial reached the peer but the private-network handshake failed. */
+export class SwarmKeyMismatchError extends MycelError {
+  static override readonly defaultMessage =
+    'the peer is not in this mesh: its swarm key differs from ours'
+  override readonly name = 'SwarmKeyMismatchError'
+}
+
+/** A dial failed for any other reason (refused, unreachable, timed out). */
+export class DialFailedError extends MycelError {
+  static override readonly defaultMessage = 'could not connect to the peer'
+  override readonly name = 'DialFailedError'
+}
+
+/** The DHT did not turn up any address for a peer. */
+export class PeerNotFoundError extends MycelError {
+  static override readonly defaultMessage = 'no address found for the peer'
+  override readonly name = 'PeerNotFoundError'
+}
+
+/** No daemon answers for a data directory. */
+export class DaemonNotRunningError extends MycelError {
+  static override readonly defaultMessage = 'no daemon is running'
+  override readonly name = 'DaemonNotRunningError'
+}
+
+/** A method that needs a running node was called on a stopped one. */
+export class NotStartedError extends MycelError {
+  static override readonly defaultMessage = 'the node is not started'
+  override readonly name = 'NotStartedError'
+}
+
+/** A daemon answered an API call with an error. */
+export class ApiError extends MycelError {
+  static override readonly defaultMessage = 'the daemon answered with an error'
+  override readonly name = 'ApiError'
+  readonly status: number
+
+  constructor(status: number, message?: string, options?: ErrorOptions) {
+    super(message, options)
+    this.status = status
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Builds the libp2p host of a mesh node: TCP and WebSockets, a private
+ * network (pnet) around Noise and Yamux, identify, ping, a Kademlia DHT in
+ * server mode, gossipsub, bootstrap and mDNS discovery, and the connection
+ * keeper. Every protocol id carries the mesh name.
+ */
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import {
+  type KadDHT,
+  kadDHT,
+  passthroughMapper,
+  removePrivateAddressesMapper,
+  removePublicAddressesMapper
+} from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { noise } from '@libp2p/noise'
+import { type Ping, ping } from '@libp2p/ping'
+import { preSharedKey } from '@libp2p/pnet'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import type { Datastore } from 'interface-datastore'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { type ConnectionKeeper, type ConnectionKeeperInit, connectionKeeper } from './keeper.js'
+import { allowedInbound, type NetworkKind } from './network.js'
+import { mdnsServiceTag, meshPrefix, protocolId } from './wire-names.js'
+
+/** The services every mesh node runs. */
+export interface MeshServices extends Record<string, unknown> {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+  keeper: ConnectionKeeper
+}
+
+export type MeshLibp2p = Libp2p<MeshServices>
+
+export interface HostInit {
+  mesh: string
+  privateKey: PrivateKey
+  swarmKey: Uint8Array
+  listen: string[]
+  bootstrap: string[]
+  mdns: boolean
+  network: NetworkKind
+  datastore: Datastore
+  keeper: ConnectionKeeperInit
+  logger?: ComponentLogger
+}
+
+/** Creates, but does not start, the libp2p host of a mesh node. */
+export async function createHost(init: HostInit): Promise<MeshLibp2p> {
+  const local = init.network !== 'public'
+  // identify and ping put a slash before their prefix themselves
+  const protocolPrefix = meshPrefix(init.mesh).slice(1)
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
+
+  if (init.bootstrap.length > 0) {
+    peerDiscovery.push(bootstrap({ list: init.bootstrap, timeout: 0 }))
+  }
+
+  if (init.mdns) {
+    peerDiscovery.push(mdns({ serviceTag: mdnsServiceTag(init.mesh), interval: 5_000 }))
+  }
+
+  return createLibp2p({
+    start: false,
+    privateKey: init.privateKey,
+    datastore: init.datastore,
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
+    addresses: { listen: init.listen },
+    transports: [tcp(), webSockets()],
+    connectionProtector: preSharedKey({ psk: init.swarmKey }),
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionManager: {
+      allow: allowedInbound(init.network),
+      ...(local ? { inboundConnectionThreshold: 100 } : {})
+    },
+    services: {
+      identify: identify({ protocolPrefix }),
+      ping: ping({ protocolPrefix }),
+      dht: kadDHT({
+        protocol: protocolId(init.mesh, 'kad'),
+        clientMode: false,
+        peerInfoMapper: peerInfoMapper(init.network),
+        logPrefix: 'mycel:net:dht',
+        datastorePrefix: '/dht',
+        metricsPrefix: 'mycel_net_dht'
+      }),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        // gossipsub's protocol ids stay standard (its features are keyed on them);
+        // its topics carry the mesh name instead
+        fallbackToFloodsub: false,
+        // many peers behind one address is normal on loopback and LANs
+        ...(local ? { scoreParams: { IPColocationFactorWeight: 0 } } : {})
+      }),
+      keeper: connectionKeeper(init.keeper)
+    }
+  }) as Promise<MeshLibp2p>
+}
+
+function peerInfoMapper(network: NetworkKind) {
+  switch (network) {
+    case 'loopback':
+      return passthroughMapper
+    case 'lan':
+      return removePublicAddressesMapper
+    case 'public':
+      return removePrivateAddressesMapper
+  }
+}

@@ -1,0 +1,367 @@
+/**
+ * The connection keeper: keeps a node connected to enough of its mesh.
+ *
+ * libp2p 3 neither dials the peers it learns of nor holds a minimum number of
+ * connections. The keeper does both: whenever the node holds fewer than
+ * `target` peers it dials known peers from the peer store (bootstrap and mDNS
+ * finds, DHT results, and what a restarted node remembers from disk), backing
+ * off from peers that fail. When it knows no one else to dial it walks the
+ * DHT for peers near its own id, or near a random key, to learn of more.
+ */
+import type {
+  AbortOptions,
+  ComponentLogger,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  PeerRouting,
+  PeerStore,
+  Startable
+} from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
+import { classifyDialError } from './dial-errors.js'
+import {
+  chooseDialTargets,
+  DEFAULT_BACKOFF_BASE,
+  DEFAULT_BACKOFF_MAX,
+  type DialFailure,
+  nextWalkDelay,
+  recordFailure
+} from './dial-policy.js'
+
+/** Peers the keeper holds connections to. */
+export const DEFAULT_TARGET_CONNECTIONS = 8
+/** Time between two checks of the connection count when nothing happens. */
+export const DEFAULT_KEEPER_INTERVAL = 2_000 // ms
+/** Dials the keeper runs at once. */
+export const DEFAULT_PARALLEL_DIALS = 4
+/** How long one dial may take. */
+export const DEFAULT_KEEPER_DIAL_TIMEOUT = 10_000 // ms
+/** Shortest wait between two DHT walks. */
+export const DEFAULT_WALK_MIN = 1_000 // ms
+/** Longest wait between two DHT walks while the node is short of peers. */
+export const DEFAULT_WALK_MAX = 30_000 // ms
+/** How long one DHT walk may take. */
+const WALK_TIMEOUT = 10_000 // ms
+/** Failure records kept; the oldest go first. */
+const MAX_FAILURE_RECORDS = 1_024
+
+export interface ConnectionKeeperInit {
+  /**
+   * How many peers to hold connections to. `0` turns the keeper off.
+   *
+   * @default 8
+   */
+  target?: number
+
+  /**
+   * Time between checks when no connection opens or closes, in ms.
+   *
+   * @default 2000
+   */
+  interval?: number
+
+  /**
+   * Dials in flight at once.
+   *
+   * @default 4
+   */
+  parallelDials?: number
+
+  /**
+   * How long a single dial may take, in ms.
+   *
+   * @default 10000
+   */
+  dialTimeout?: number
+
+  /**
+   * The first wait before a peer whose dial failed is dialled again, in ms;
+   * it doubles with every further failure.
+   *
+   * @default 1000
+   */
+  backoffBase?: number
+
+  /**
+   * The longest wait between dials of a failing peer, in ms.
+   *
+   * @default 60000
+   */
+  backoffMax?: number
+
+  /**
+   * Shortest and longest wait between DHT walks while short of peers, in ms.
+   *
+   * @default { min: 1000, max: 30000 }
+   */
+  walk?: { min: number; max: number }
+}
+
+export interface ConnectionKeeperComponents {
+  peerId: PeerId
+  peerStore: PeerStore
+  peerRouting: PeerRouting
+  connectionManager: ConnectionManager
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+/** Why a dial to a peer failed, as the keeper saw it. */
+export interface DialFailedDetail {
+  peerId: PeerId
+  error: Error
+}
+
+export interface ConnectionKeeperEvents {
+  'dial:failed': CustomEvent<DialFailedDetail>
+}
+
+export class ConnectionKeeper
+  extends TypedEventEmitter<ConnectionKeeperEvents>
+  implements Startable
+{
+  private readonly components: ConnectionKeeperComponents
+  private readonly log: Logger
+  private readonly target: number
+  private readonly interval: number
+  private readonly parallelDials: number
+  private readonly dialTimeout: number
+  private readonly backoff: { backoffBase: number; backoffMax: number }
+  private readonly walkLimits: { min: number; max: number }
+  private readonly dialing = new Set<string>()
+  private readonly failures = new Map<string, DialFailure>()
+  private controller = new AbortController()
+  private timer?: ReturnType<typeof setTimeout>
+  private ticking = false
+  private tickAgain = false
+  private walking = false
+  private walkDelay: number
+  private nextWalkAt = 0
+  private started = false
+
+  constructor(components: ConnectionKeeperComponents, init: ConnectionKeeperInit = {}) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('mycel:net:keeper')
+    this.target = init.target ?? DEFAULT_TARGET_CONNECTIONS
+    this.interval = init.interval ?? DEFAULT_KEEPER_INTERVAL
+    this.parallelDials = init.parallelDials ?? DEFAULT_PARALLEL_DIALS
+    this.dialTimeout = init.dialTimeout ?? DEFAULT_KEEPER_DIAL_TIMEOUT
+    this.backoff = {
+      backoffBase: init.backoffBase ?? DEFAULT_BACKOFF_BASE,
+      backoffMax: init.backoffMax ?? DEFAULT_BACKOFF_MAX
+    }
+    this.walkLimits = init.walk ?? { min: DEFAULT_WALK_MIN, max: DEFAULT_WALK_MAX }
+    this.walkDelay = this.walkLimits.min
+    this.onChange = this.onChange.bind(this)
+    this.onDisconnect = this.onDisconnect.bind(this)
+  }
+
+  readonly [Symbol.toStringTag] = 'mycel:connection-keeper'
+
+  isStarted(): boolean {
+    return this.started
+  }
+
+  start(): void {
+    this.started = true
+    this.controller = new AbortController()
+  }
+
+  /** Begins keeping connections once every other service has started. */
+  afterStart(): void {
+    if (this.target <= 0) {
+      return
+    }
+
+    this.nextWalkAt = Date.now() + this.walkLimits.min
+    this.components.events.addEventListener('peer:discovery', this.onChange)
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.schedule(0)
+  }
+
+  stop(): void {
+    this.started = false
+    this.controller.abort()
+    clearTimeout(this.timer)
+    this.components.events.removeEventListener('peer:discovery', this.onChange)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.dialing.clear()
+  }
+
+  /** How many distinct peers the node is connected to now. */
+  connectedPeers(): number {
+    return new Set(this.components.connectionManager.getConnections().map((c) => c.remotePeer))
+      .size
+  }
+
+  private onChange(): void {
+    this.schedule(0)
+  }
+
+  private onDisconnect(): void {
+    // a lost peer may mean the mesh changed: look for new peers soon
+    this.walkDelay = this.walkLimits.min
+    this.nextWalkAt = Math.min(this.nextWalkAt, Date.now() + this.walkLimits.min)
+    this.schedule(0)
+  }
+
+  private schedule(delay: number): void {
+    if (!this.started) {
+      return
+    }
+
+    if (this.ticking) {
+      this.tickAgain = true
+      return
+    }
+
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.tick().catch((err: Error) => {
+        this.log.error('connection check failed - %e', err)
+      })
+    }, delay)
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking = true
+
+    try {
+      await this.fillConnections()
+    } finally {
+      this.ticking = false
+      this.schedule(this.tickAgain ? 0 : this.interval)
+      this.tickAgain = false
+    }
+  }
+
+  private async fillConnections(): Promise<void> {
+    const connected = new Set(
+      this.components.connectionManager.getConnections().map((c) => c.remotePeer.toString())
+    )
+    const missing = this.target - connected.size - this.dialing.size
+
+    if (missing <= 0) {
+      return
+    }
+
+    const known = await this.components.peerStore.all({ signal: this.controller.signal })
+    const now = Date.now()
+    const targets = chooseDialTargets({
+      self: this.components.peerId.toString(),
+      known: known.map((peer) => ({ id: peer.id.toString(), addresses: peer.addresses.length })),
+      busy: new Set([...connected, ...this.dialing]),
+      failures: this.failures,
+      now,
+      count: Math.min(missing, this.parallelDials - this.dialing.size),
+      random: Math.random
+    })
+
+    for (const id of targets) {
+      this.dial(id)
+    }
+
+    if (targets.length < missing && now >= this.nextWalkAt) {
+      this.walk(known.length)
+    }
+  }
+
+  private dial(id: string): void {
+    const peerId = peerIdFromString(id)
+    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.dialTimeout)])
+    this.dialing.add(id)
+    this.log.trace('dialling %p', peerId)
+
+    this.components.connectionManager
+      .openConnection(peerId, { signal })
+      .then(() => {
+        this.failures.delete(id)
+        this.log('connected to %p', peerId)
+      })
+      .catch((err: Error) => {
+        if (!this.started) {
+          return
+        }
+
+        const error = classifyDialError(err, peerId)
+        const previous = this.failures.get(id)
+        // delete first so the map's order stays oldest failure first
+        this.failures.delete(id)
+        this.failures.set(id, recordFailure(previous, Date.now(), this.backoff))
+        this.trimFailures()
+        this.log('could not dial %p - %s', peerId, error.message)
+        this.safeDispatchEvent('dial:failed', { detail: { peerId, error } })
+      })
+      .finally(() => {
+        this.dialing.delete(id)
+        this.schedule(0)
+      })
+  }
+
+  private walk(knownBefore: number): void {
+    if (this.walking) {
+      return
+    }
+
+    this.walking = true
+    this.walkKey(knownBefore, { signal: this.walkSignal() })
+      .catch((err: Error) => {
+        if (this.started) {
+          this.log.error('DHT walk failed - %e', err)
+        }
+      })
+      .finally(() => {
+        this.walking = false
+      })
+  }
+
+  private walkSignal(): AbortSignal {
+    return AbortSignal.any([this.controller.signal, AbortSignal.timeout(WALK_TIMEOUT)])
+  }
+
+  private async walkKey(knownBefore: number, options: AbortOptions): Promise<void> {
+    // alternate between our own neighbourhood and a random part of the key space
+    const key =
+      this.walkDelay === this.walkLimits.min
+        ? this.components.peerId.toMultihash().bytes
+        : crypto.getRandomValues(new Uint8Array(32))
+    let found = 0
+
+    this.log.trace('walking the DHT')
+
+    for await (const _peer of this.components.peerRouting.getClosestPeers(key, options)) {
+      found++
+    }
+
+    const knownAfter = (await this.components.peerStore.all(options)).length
+    const foundNew = knownAfter > knownBefore
+    this.walkDelay = nextWalkDelay(this.walkDelay, foundNew, this.walkLimits)
+    this.nextWalkAt = Date.now() + this.walkDelay
+    this.log('DHT walk found %d peers, %d new; next walk in %d ms', found, knownAfter - knownBefore, this.walkDelay)
+
+    if (foundNew) {
+      this.schedule(0)
+    }
+  }
+
+  private trimFailures(): void {
+    for (const id of this.failures.keys()) {
+      if (this.failures.size <= MAX_FAILURE_RECORDS) {
+        break
+      }
+
+      this.failures.delete(id)
+    }
+  }
+}
+
+/** A libp2p service factory: `services: { keeper: connectionKeeper({ target: 8 }) }`. */
+export function connectionKeeper(
+  init: ConnectionKeeperInit = {}
+): (components: ConnectionKeeperComponents) => ConnectionKeeper {
+  return (components) => new ConnectionKeeper(components, init)
+}

@@ -1,0 +1,44 @@
+/**
+ * Wire names: every protocol id, topic and discovery tag carries the mesh
+ * name, so two meshes that share a LAN never exchange a message, even before
+ * the swarm key turns their connections away.
+ *
+ * Protocol ids read `/mycel/<mesh>/<part>/<major>.<minor>.<patch>`.
+ */
+import { InvalidConfigError } from '../errors.js'
+
+/** A mesh name: lowercase letters, digits and inner hyphens, 1 to 32 characters. */
+export const MESH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/
+
+/** The mesh a node joins when nothing else is said. */
+export const DEFAULT_MESH = 'default'
+
+/**
+ * Checks a mesh name and returns it.
+ *
+ * @throws {InvalidConfigError} when the name could not stand in a protocol id or a DNS label
+ */
+export function assertMeshName(mesh: unknown): string {
+  if (typeof mesh !== 'string' || !MESH_NAME_PATTERN.test(mesh)) {
+    throw new InvalidConfigError(
+      `expected a mesh name of 1-32 lowercase letters, digits or inner hyphens, got ${JSON.stringify(mesh)}`
+    )
+  }
+
+  return mesh
+}
+
+/** The prefix of every protocol id of a mesh: `/mycel/<mesh>`. */
+export function meshPrefix(mesh: string): string {
+  return `/mycel/${mesh}`
+}
+
+/** One protocol id of a mesh, e.g. `protocolId('lab', 'kad')` is `/mycel/lab/kad/1.0.0`. */
+export function protocolId(mesh: string, part: string, version = '1.0.0'): string {
+  return `${meshPrefix(mesh)}/${part}/${version}`
+}
+
+/** The mDNS service tag of a mesh, so nodes of other meshes on the LAN are not even seen. */
+export function mdnsServiceTag(mesh: string): string {
+  return `_mycel-${mesh}._udp.local`
+}

@@ -1,0 +1,187 @@
+/**
+ * The options of an embedded mesh node, and how they are settled: from an
+ * invite token, a data directory, or plain values, in that order of
+ * precedence below whatever the caller sets directly.
+ */
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { MemoryDatastore } from 'datastore-core'
+import type { Datastore } from 'interface-datastore'
+import { equals } from 'uint8arrays'
+import { DataDirError } from '../errors.js'
+import { decodeInvite, type Invite } from '../net/invite.js'
+import type { ConnectionKeeperInit } from '../net/keeper.js'
+import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
+import { type NetworkKind, networkKind } from '../net/network.js'
+import { assertSwarmKey, generateSwarmKey } from '../net/swarm-key.js'
+import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
+import { assertBootstrap, assertCount, assertMultiaddrs } from '../repo/config.js'
+import { Repo } from '../repo/repo.js'
+
+/** Where an embedded node listens unless told otherwise: any free port, TCP and WebSockets. */
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+
+export interface MeshNodeInit {
+  /**
+   * An invite token (from `mycel invite` or `node.invite()`): joins that mesh,
+   * taking its name, swarm key and bootstrap addresses.
+   */
+  join?: string
+
+  /**
+   * A data directory that keeps the node's key, the swarm key and the peer
+   * store across restarts, as the daemon does. Set up on first use. Without
+   * one the node keeps everything in memory and gets a new peer id each time.
+   */
+  dataDir?: string
+
+  /**
+   * The mesh name; it is part of every protocol id.
+   *
+   * @default 'default'
+   */
+  mesh?: string
+
+  /**
+   * The mesh's swarm key (libp2p pnet format). Without a key, a token or a
+   * data directory, the node starts a new private mesh of its own, which
+   * others join through `node.invite()`.
+   */
+  swarmKey?: Uint8Array
+
+  /** The node's private key; a new Ed25519 key unless a data directory holds one. */
+  privateKey?: PrivateKey
+
+  /**
+   * Multiaddrs to listen on.
+   *
+   * @default ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+   */
+  listen?: string[]
+
+  /** Multiaddrs, ending in `/p2p/<peer id>`, of peers to join the mesh through. */
+  bootstrap?: string[]
+
+  /**
+   * Find peers of the same mesh on the LAN with mDNS.
+   *
+   * @default true
+   */
+  mdns?: boolean
+
+  /**
+   * The kind of network, which picks the DHT address filter and the per-host
+   * limits. `'auto'` works it out from the listen addresses.
+   *
+   * @default 'auto'
+   */
+  network?: NetworkKind | 'auto'
+
+  /**
+   * How many peers the node keeps connections to.
+   *
+   * @default 8
+   */
+  targetConnections?: number
+
+  /** Finer settings of the connection keeper (intervals, backoff). */
+  keeper?: Omit<ConnectionKeeperInit, 'target'>
+
+  /** A datastore for the peer store and DHT records; the data directory's when one is given. */
+  datastore?: Datastore
+
+  /** The logger components log through; libp2p's default (the `DEBUG` variable) if not given. */
+  logger?: ComponentLogger
+
+  /**
+   * Start the node before `createMeshNode()` returns.
+   *
+   * @default true
+   */
+  start?: boolean
+}
+
+/** Options with every choice made. */
+export interface ResolvedInit {
+  mesh: string
+  swarmKey: Uint8Array
+  privateKey: PrivateKey
+  listen: string[]
+  bootstrap: string[]
+  mdns: boolean
+  network: NetworkKind
+  keeper: ConnectionKeeperInit
+  datastore: Datastore
+  repo?: Repo
+  logger?: ComponentLogger
+}
+
+/** Settles every option, opening (or setting up) the data directory if one is given. */
+export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
+  const invite = init.join === undefined ? undefined : decodeInvite(init.join)
+  const repo = init.dataDir === undefined ? undefined : await openRepo(init, invite)
+  const mesh = assertMeshName(init.mesh ?? invite?.mesh ?? repo?.config.mesh ?? DEFAULT_MESH)
+  const listen = assertMultiaddrs('listen', init.listen ?? repo?.config.listen ?? DEFAULT_LISTEN)
+  const bootstrap = assertBootstrap([
+    ...new Set([...(init.bootstrap ?? repo?.config.bootstrap ?? []), ...(invite?.addrs ?? [])])
+  ])
+  const target = assertCount(
+    'targetConnections',
+    init.targetConnections ?? repo?.config.targetConnections ?? DEFAULT_TARGET_CONNECTIONS
+  )
+
+  return {
+    mesh,
+    swarmKey: assertSwarmKey(init.swarmKey ?? repo?.swarmKey ?? invite?.swarmKey ?? generateSwarmKey()),
+    privateKey: init.privateKey ?? repo?.privateKey ?? (await generateKeyPair('Ed25519')),
+    listen,
+    bootstrap,
+    mdns: init.mdns ?? repo?.config.mdns ?? true,
+    network: init.network === undefined || init.network === 'auto' ? networkKind(listen) : init.network,
+    keeper: { ...init.keeper, target },
+    datastore: init.datastore ?? (await repo?.openDatastore()) ?? new MemoryDatastore(),
+    ...(repo === undefined ? {} : { repo }),
+    ...(init.logger === undefined ? {} : { logger: init.logger })
+  }
+}
+
+/**
+ * Opens the data directory. A new one is set up for the invite's mesh; an
+ * existing one must belong to the mesh the invite is for, and remembers the
+ * invite's addresses as bootstrap peers.
+ */
+async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
+  const dir = init.dataDir as string
+  const repo = await Repo.openOrInit(dir, {
+    config: {
+      ...(init.mesh === undefined ? {} : { mesh: init.mesh }),
+      ...(invite === undefined ? {} : { mesh: invite.mesh, bootstrap: invite.addrs })
+    },
+    ...(init.swarmKey === undefined ? {} : { swarmKey: init.swarmKey }),
+    ...(invite === undefined ? {} : { swarmKey: invite.swarmKey })
+  })
+
+  if (init.mesh !== undefined && init.mesh !== repo.config.mesh) {
+    throw new DataDirError(
+      `${dir} belongs to mesh "${repo.config.mesh}", not "${init.mesh}"; use another --data-dir`
+    )
+  }
+
+  if (invite === undefined) {
+    return repo
+  }
+
+  if (repo.config.mesh !== invite.mesh || !equals(repo.swarmKey, invite.swarmKey)) {
+    throw new DataDirError(
+      `${dir} belongs to mesh "${repo.config.mesh}", but the invite is for another mesh ("${invite.mesh}"); use another --data-dir`
+    )
+  }
+
+  const bootstrap = [...new Set([...repo.config.bootstrap, ...invite.addrs])]
+
+  if (bootstrap.length !== repo.config.bootstrap.length) {
+    await repo.saveConfig({ ...repo.config, bootstrap })
+  }
+
+  return repo
+}

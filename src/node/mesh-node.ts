@@ -1,0 +1,239 @@
+/**
+ * A mesh node: one libp2p host in a private mesh, kept connected to its peers.
+ * The daemon runs one; an application embeds one with `createMeshNode()`.
+ */
+import type { AbortOptions, PeerId, Startable } from '@libp2p/interface'
+import { isLoopback } from '@libp2p/utils'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { NotStartedError, PeerNotFoundError } from '../errors.js'
+import { classifyDialError } from '../net/dial-errors.js'
+import type { MeshLibp2p } from '../net/host.js'
+import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
+import type { DialFailedDetail } from '../net/keeper.js'
+import type { Repo } from '../repo/repo.js'
+import { VERSION } from '../version.js'
+
+/** How long `dial()` and `findPeer()` wait unless given a signal. */
+export const DEFAULT_DIAL_TIMEOUT = 10_000 // ms
+
+/** A peer the node holds at least one connection to. */
+export interface ConnectedPeer {
+  peerId: string
+  /** The remote address of each open connection. */
+  addresses: string[]
+  /** Who opened the oldest connection. */
+  direction: 'inbound' | 'outbound'
+  /** When the oldest open connection opened, in ms since the epoch. */
+  since: number
+}
+
+/** A peer the peer store remembers, connected or not. */
+export interface KnownPeer {
+  peerId: string
+  addresses: string[]
+  connected: boolean
+}
+
+/** What `mycel status` shows. */
+export interface NodeStatus {
+  peerId: string
+  mesh: string
+  version: string
+  addresses: string[]
+  startedAt: number
+  uptimeMs: number
+  connections: number
+  peers: number
+}
+
+export interface MeshNodeEvents {
+  /** A first connection to a peer opened. */
+  'peer:connected': CustomEvent<PeerId>
+  /** The last connection to a peer closed. */
+  'peer:disconnected': CustomEvent<PeerId>
+  /** The connection keeper could not reach a peer; the error says why. */
+  'dial:failed': CustomEvent<DialFailedDetail>
+}
+
+export interface MeshNodeParts {
+  mesh: string
+  swarmKey: Uint8Array
+  libp2p: MeshLibp2p
+  repo?: Repo
+}
+
+export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Startable {
+  /** The mesh this node belongs to. */
+  readonly mesh: string
+  /** The node's peer id, stable across restarts when it has a data directory. */
+  readonly peerId: PeerId
+  /** The libp2p host underneath, for what this class does not cover. */
+  readonly libp2p: MeshLibp2p
+  /** The data directory, when the node has one. */
+  readonly repo?: Repo
+  private readonly swarmKey: Uint8Array
+  private startedAt = 0
+
+  constructor(parts: MeshNodeParts) {
+    super()
+    this.mesh = parts.mesh
+    this.swarmKey = parts.swarmKey
+    this.libp2p = parts.libp2p
+    this.peerId = parts.libp2p.peerId
+    this.repo = parts.repo
+
+    this.libp2p.addEventListener('peer:connect', (evt) => {
+      this.safeDispatchEvent('peer:connected', { detail: evt.detail })
+    })
+    this.libp2p.addEventListener('peer:disconnect', (evt) => {
+      this.safeDispatchEvent('peer:disconnected', { detail: evt.detail })
+    })
+    this.libp2p.services.keeper.addEventListener('dial:failed', (evt) => {
+      this.safeDispatchEvent('dial:failed', { detail: evt.detail })
+    })
+  }
+
+  readonly [Symbol.toStringTag] = 'mycel:mesh-node'
+
+  isStarted(): boolean {
+    return this.libp2p.status === 'started'
+  }
+
+  async start(): Promise<void> {
+    await this.libp2p.start()
+    this.startedAt = Date.now()
+  }
+
+  async stop(): Promise<void> {
+    await this.libp2p.stop()
+  }
+
+  /** The addresses others can dial this node on, each ending in `/p2p/<peer id>`. */
+  get multiaddrs(): Multiaddr[] {
+    return this.libp2p.getMultiaddrs()
+  }
+
+  /** The peers this node is connected to now. */
+  get peers(): PeerId[] {
+    return this.libp2p.getPeers()
+  }
+
+  /** The peers this node is connected to, with their connections. */
+  connections(): ConnectedPeer[] {
+    const byPeer = new Map<string, ConnectedPeer>()
+
+    for (const conn of this.libp2p.getConnections()) {
+      const id = conn.remotePeer.toString()
+      const opened = conn.timeline.open
+      const peer = byPeer.get(id)
+
+      if (peer === undefined) {
+        byPeer.set(id, {
+          peerId: id,
+          addresses: [conn.remoteAddr.toString()],
+          direction: conn.direction,
+          since: opened
+        })
+        continue
+      }
+
+      peer.addresses.push(conn.remoteAddr.toString())
+
+      if (opened < peer.since) {
+        peer.since = opened
+        peer.direction = conn.direction
+      }
+    }
+
+    return [...byPeer.values()]
+  }
+
+  /** Every peer the peer store remembers, with its addresses. */
+  async knownPeers(options?: AbortOptions): Promise<KnownPeer[]> {
+    const connected = new Set(this.peers.map((id) => id.toString()))
+    const peers = await this.libp2p.peerStore.all(options)
+
+    return peers.map((peer) => ({
+      peerId: peer.id.toString(),
+      addresses: peer.addresses.map(({ multiaddr }) => multiaddr.toString()),
+      connected: connected.has(peer.id.toString())
+    }))
+  }
+
+  /**
+   * Connects to a peer by address or peer id.
+   *
+   * @throws {SwarmKeyMismatchError} when the peer answers but is not in this mesh
+   * @throws {DialFailedError} when it cannot be reached
+   */
+  async dial(target: Multiaddr | PeerId | string, options: AbortOptions = {}): Promise<void> {
+    const signal = options.signal ?? AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT)
+    const to = typeof target === 'string' ? multiaddr(target) : target
+
+    try {
+      await this.libp2p.dial(to, { signal })
+    } catch (err) {
+      throw classifyDialError(err, target.toString())
+    }
+  }
+
+  /**
+   * Asks the DHT for a peer's addresses, without looking in the local peer store.
+   *
+   * @throws {PeerNotFoundError} when no peer in the mesh knows them
+   */
+  async findPeer(peerId: PeerId, options: AbortOptions = {}): Promise<Multiaddr[]> {
+    const signal = options.signal ?? AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT)
+
+    try {
+      const info = await this.libp2p.peerRouting.findPeer(peerId, { signal, useCache: false })
+
+      if (info.multiaddrs.length > 0) {
+        return info.multiaddrs
+      }
+    } catch (err) {
+      throw new PeerNotFoundError(`no peer in the mesh knows the addresses of ${peerId}`, {
+        cause: err
+      })
+    }
+
+    throw new PeerNotFoundError(`no peer in the mesh knows the addresses of ${peerId}`)
+  }
+
+  /**
+   * A token another node joins this mesh with (`mycel join <token>` or
+   * `createMeshNode({ join })`). It carries the swarm key: treat it as a secret.
+   *
+   * @throws {NotStartedError} when the node is not listening yet
+   */
+  invite(): string {
+    if (!this.isStarted()) {
+      throw new NotStartedError('start the node before inviting others: it has no addresses yet')
+    }
+
+    // addresses others can reach come first: not loopback, and TCP before WebSockets
+    const rank = (ma: Multiaddr): number =>
+      (isLoopback(ma) ? 2 : 0) + (ma.toString().includes('/ws') ? 1 : 0)
+    const addrs = [...this.multiaddrs]
+      .sort((a, b) => rank(a) - rank(b))
+      .slice(0, MAX_INVITE_ADDRS)
+      .map((ma) => ma.toString())
+
+    return encodeInvite({ mesh: this.mesh, swarmKey: this.swarmKey, addrs })
+  }
+
+  /** What `mycel status` shows. */
+  status(): NodeStatus {
+    return {
+      peerId: this.peerId.toString(),
+      mesh: this.mesh,
+      version: VERSION,
+      addresses: this.multiaddrs.map((ma) => ma.toString()),
+      startedAt: this.startedAt,
+      uptimeMs: this.isStarted() ? Date.now() - this.startedAt : 0,
+      connections: this.libp2p.getConnections().length,
+      peers: this.peers.length
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The node's config file (`config.json` in the data directory): what the
+ * daemon listens on, whom it bootstraps from and how it behaves. Pure:
+ * validation only, no I/O.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidConfigError } from '../errors.js'
+import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
+import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
+
+export interface RepoConfig {
+  /** The mesh this node belongs to. */
+  mesh: string
+  /** Multiaddrs the node listens on. */
+  listen: string[]
+  /** Multiaddrs (ending in `/p2p/<peer id>`) of peers to join the mesh through. */
+  bootstrap: string[]
+  /** `host:port` of the local HTTP API; port 0 takes a free one, written to `api.json`. */
+  apiListen: string
+  /** Peers the connection keeper holds connections to. */
+  targetConnections: number
+  /** Find peers of the same mesh on the LAN with mDNS. */
+  mdns: boolean
+}
+
+/** TCP port of a daemon's libp2p listener; WebSockets listen on the next one. */
+export const DEFAULT_PORT = 4300
+
+/** What `mycel init` writes. */
+export const DEFAULT_CONFIG = {
+  mesh: DEFAULT_MESH,
+  listen: [`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`, `/ip4/0.0.0.0/tcp/${DEFAULT_PORT + 1}/ws`],
+  bootstrap: [],
+  apiListen: '127.0.0.1:0',
+  targetConnections: DEFAULT_TARGET_CONNECTIONS,
+  mdns: true
+} satisfies RepoConfig
+
+/**
+ * Checks a parsed config file and fills in what it leaves out.
+ *
+ * @throws {InvalidConfigError} naming the first field that is wrong
+ */
+export function parseConfig(value: unknown): RepoConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidConfigError('expected the config to be a JSON object')
+  }
+
+  const raw = value as Record<string, unknown>
+
+  return {
+    mesh: assertMeshName(raw.mesh ?? DEFAULT_CONFIG.mesh),
+    listen: assertMultiaddrs('listen', raw.listen ?? DEFAULT_CONFIG.listen),
+    bootstrap: assertBootstrap(raw.bootstrap ?? DEFAULT_CONFIG.bootstrap),
+    apiListen: assertHostPort('apiListen', raw.apiListen ?? DEFAULT_CONFIG.apiListen),
+    targetConnections: assertCount(
+      'targetConnections',
+      raw.targetConnections ?? DEFAULT_CONFIG.targetConnections
+    ),
+    mdns: assertBoolean('mdns', raw.mdns ?? DEFAULT_CONFIG.mdns)
+  }
+}
+
+/** Checks a list of multiaddrs. */
+export function assertMultiaddrs(field: string, value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw new InvalidConfigError(`expected ${field} to be a list of multiaddrs`)
+  }
+
+  for (const addr of value) {
+    try {
+      multiaddr(String(addr))
+    } catch (err) {
+      throw new InvalidConfigError(`expected ${field} to hold multiaddrs, got "${addr}"`, {
+        cause: err
+      })
+    }
+  }
+
+  return value.map(String)
+}
+
+/** Checks bootstrap addresses: multiaddrs that name the peer they reach. */
+export function assertBootstrap(value: unknown): string[] {
+  const addrs = assertMultiaddrs('bootstrap', value)
+
+  for (const addr of addrs) {
+    if (multiaddr(addr).getComponents().at(-1)?.name !== 'p2p') {
+      throw new InvalidConfigError(
+        `expected a bootstrap address to end in /p2p/<peer id>, got "${addr}"`
+      )
+    }
+  }
+
+  return addrs
+}
+
+/** Checks a `host:port` pair. */
+export function assertHostPort(field: string, value: unknown): string {
+  const match = typeof value === 'string' ? /^(.+):(\d{1,5})$/.exec(value) : null
+
+  if (match === null || Number(match[2]) > 65_535) {
+    throw new InvalidConfigError(`expected ${field} to be host:port, got ${JSON.stringify(value)}`)
+  }
+
+  return value as string
+}
+
+/** Checks a whole number of 0 or more. */
+export function assertCount(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InvalidConfigError(
+      `expected ${field} to be an integer >= 0, got ${JSON.stringify(value)}`
+    )
+  }
+
+  return value
+}
+
+function assertBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidConfigError(`expected ${field} to be true or false, got ${JSON.stringify(value)}`)
+  }
+
+  return value
+}

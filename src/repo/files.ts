@@ -1,0 +1,85 @@
+/**
+ * File access for the data directory, with errors that say which file and
+ * what went wrong instead of a bare errno.
+ */
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { DataDirError } from '../errors.js'
+
+/** Mode of files that hold secrets: keys, tokens. */
+export const SECRET_MODE = 0o600
+/** Mode of the data directory itself. */
+export const DIR_MODE = 0o700
+
+/** Reads a file, or `undefined` when it does not exist. */
+export async function readOptional(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path)
+  } catch (err) {
+    if (isCode(err, 'ENOENT')) {
+      return undefined
+    }
+
+    throw fileError('read', path, err)
+  }
+}
+
+/** Writes a file atomically (a temp file renamed over it), with the given mode. */
+export async function writeAtomic(
+  path: string,
+  data: Uint8Array | string,
+  mode = SECRET_MODE
+): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`
+
+  try {
+    await writeFile(temp, data, { mode })
+    await chmod(temp, mode)
+    await rename(temp, path)
+  } catch (err) {
+    throw fileError('write', path, err)
+  }
+}
+
+/** Creates a directory (and its parents), or checks that the one there is a directory. */
+export async function ensureDir(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: DIR_MODE })
+  } catch (err) {
+    throw fileError('create', path, err)
+  }
+
+  const info = await stat(path).catch((err: unknown) => {
+    throw fileError('read', path, err)
+  })
+
+  if (!info.isDirectory()) {
+    throw new DataDirError(`cannot use ${path} as a data directory: it is not a directory`)
+  }
+}
+
+/** A DataDirError that names the file, the action and the system's reason. */
+export function fileError(action: string, path: string, err: unknown): DataDirError {
+  if (err instanceof DataDirError) {
+    return err
+  }
+
+  const code = (err as NodeJS.ErrnoException)?.code
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: `${dirname(path)} is not a directory`,
+    EISDIR: 'it is a directory',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'it does not exist'
+  }
+  const reason = (code === undefined ? undefined : reasons[code]) ?? (err as Error)?.message
+
+  return new DataDirError(`cannot ${action} ${path}: ${reason}`, { cause: err })
+}
+
+/** Whether an error is a system error with the given code. */
+export function isCode(err: unknown, code: string): boolean {
+  return (err as NodeJS.ErrnoException)?.code === code
+}

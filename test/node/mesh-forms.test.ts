@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { MeshNode } from '../../src/index.js'
+import { startMesh, stopAll } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+
+describe('a mesh forming by itself', () => {
+  let nodes: MeshNode[] = []
+
+  afterEach(async () => {
+    await stopAll(nodes)
+    nodes = []
+  })
+
+  it('connects 6 nodes that each know only node 0 to at least 5 others within 15 s', async () => {
+    const started = Date.now()
+    nodes = await startMesh(6)
+
+    await waitFor(() => nodes.every((node) => node.peers.length >= 5), {
+      timeout: 15_000,
+      message: `peer counts stayed at ${nodes.map((n) => n.peers.length).join(', ')}`
+    })
+
+    console.log('6-node mesh formed in', Date.now() - started, 'ms')
+    for (const node of nodes) {
+      expect(node.peers.length).toBeGreaterThanOrEqual(5)
+    }
+  })
+})
