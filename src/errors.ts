@@ -49,6 +49,12 @@ export class SwarmKeyMismatchError extends MycelError {
   override readonly name = 'SwarmKeyMismatchError'
 }
 
+/** The node could not listen on one of its addresses (taken, or not on this machine). */
+export class ListenFailedError extends MycelError {
+  static override readonly defaultMessage = 'cannot listen on the configured addresses'
+  override readonly name = 'ListenFailedError'
+}
+
 /** A dial failed for any other reason (refused, unreachable, timed out). */
 export class DialFailedError extends MycelError {
   static override readonly defaultMessage = 'could not connect to the peer'

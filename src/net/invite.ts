@@ -11,6 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { fromString, toString as bytesToString } from 'uint8arrays'
 import { InvalidInviteError } from '../errors.js'
+import { swarmKeyFromSecret, swarmKeySecret } from './swarm-key.js'
 import { assertMeshName } from './wire-names.js'
 
 export const INVITE_PREFIX = 'mycel1'
@@ -41,7 +42,7 @@ export function encodeInvite(invite: Invite): string {
   const body: InviteBody = {
     v: INVITE_VERSION,
     mesh: assertMeshName(invite.mesh),
-    key: bytesToString(invite.swarmKey, 'base64url'),
+    key: bytesToString(swarmKeySecret(invite.swarmKey), 'base64url'),
     addrs: invite.addrs.slice(0, MAX_INVITE_ADDRS)
   }
   const json = fromString(JSON.stringify(body))
@@ -124,7 +125,15 @@ function readBody(json: Uint8Array): Invite {
     })
   }
 
-  return { mesh, swarmKey: fromString(body.key, 'base64url'), addrs: body.addrs }
+  let swarmKey: Uint8Array
+
+  try {
+    swarmKey = swarmKeyFromSecret(fromString(body.key, 'base64url'))
+  } catch (err) {
+    throw new InvalidInviteError('the invite token holds no valid swarm key', { cause: err })
+  }
+
+  return { mesh, swarmKey, addrs: body.addrs }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -13,7 +13,7 @@ import { decodeInvite, type Invite } from '../net/invite.js'
 import type { ConnectionKeeperInit } from '../net/keeper.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { type NetworkKind, networkKind } from '../net/network.js'
-import { assertSwarmKey, generateSwarmKey } from '../net/swarm-key.js'
+import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-key.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertBootstrap, assertCount, assertMultiaddrs } from '../repo/config.js'
 import { Repo } from '../repo/repo.js'
@@ -171,7 +171,7 @@ async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
     return repo
   }
 
-  if (repo.config.mesh !== invite.mesh || !equals(repo.swarmKey, invite.swarmKey)) {
+  if (repo.config.mesh !== invite.mesh || !equals(swarmKeySecret(repo.swarmKey), swarmKeySecret(invite.swarmKey))) {
     throw new DataDirError(
       `${dir} belongs to mesh "${repo.config.mesh}", but the invite is for another mesh ("${invite.mesh}"); use another --data-dir`
     )

@@ -6,7 +6,7 @@ import type { AbortOptions, PeerId, Startable } from '@libp2p/interface'
 import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { NotStartedError, PeerNotFoundError } from '../errors.js'
+import { ListenFailedError, NotStartedError, PeerNotFoundError } from '../errors.js'
 import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
@@ -100,8 +100,21 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     return this.libp2p.status === 'started'
   }
 
+  /**
+   * Starts listening and joining the mesh.
+   *
+   * @throws {ListenFailedError} when a listen address is taken or not on this machine
+   */
   async start(): Promise<void> {
-    await this.libp2p.start()
+    try {
+      await this.libp2p.start()
+    } catch (err) {
+      await Promise.resolve()
+        .then(async () => this.libp2p.stop())
+        .catch(() => {})
+      throw listenError(err)
+    }
+
     this.startedAt = Date.now()
   }
 
@@ -236,4 +249,23 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
       peers: this.peers.length
     }
   }
+}
+
+/**
+ * libp2p lists each address it could not listen on as `<addr>: <error>` after
+ * a long preamble, with stack lines mixed in; keep the address lines.
+ */
+function listenError(err: unknown): unknown {
+  if (!(err instanceof Error) || err.name !== 'UnsupportedListenAddressesError') {
+    return err
+  }
+
+  const failures = err.message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('/'))
+    .map((line) => line.replace(': Error: ', ': '))
+
+  return new ListenFailedError(`cannot listen on ${failures.join('; ')}`, { cause: err })
 }

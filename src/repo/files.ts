@@ -43,18 +43,22 @@ export async function writeAtomic(
 
 /** Creates a directory (and its parents), or checks that the one there is a directory. */
 export async function ensureDir(path: string): Promise<void> {
+  const info = await stat(path).catch((err: unknown) => {
+    if (isCode(err, 'ENOENT')) {
+      return undefined
+    }
+
+    throw fileError('read', path, err)
+  })
+
+  if (info !== undefined && !info.isDirectory()) {
+    throw new DataDirError(`cannot use ${path} as a directory: it is a file`)
+  }
+
   try {
     await mkdir(path, { recursive: true, mode: DIR_MODE })
   } catch (err) {
     throw fileError('create', path, err)
-  }
-
-  const info = await stat(path).catch((err: unknown) => {
-    throw fileError('read', path, err)
-  })
-
-  if (!info.isDirectory()) {
-    throw new DataDirError(`cannot use ${path} as a data directory: it is not a directory`)
   }
 }
 

@@ -1,0 +1,86 @@
+/**
+ * The daemon's HTTP API server, bound to 127.0.0.1 unless told otherwise.
+ */
+import type { AddressInfo } from 'node:net'
+import { type ServerType, serve } from '@hono/node-server'
+import type { ComponentLogger } from '@libp2p/interface'
+import { InvalidConfigError } from '../errors.js'
+import { assertHostPort } from '../repo/config.js'
+import type { MeshNode } from '../node/mesh-node.js'
+import { createApiApp } from './app.js'
+
+export interface ApiServerInit {
+  node: MeshNode
+  /** `host:port`; port 0 takes a free port. */
+  listen: string
+  /** The bearer token every request must carry. */
+  token: string
+  logger: ComponentLogger
+}
+
+export class ApiServer {
+  private readonly init: ApiServerInit
+  private server?: ServerType
+  private address?: AddressInfo
+
+  constructor(init: ApiServerInit) {
+    this.init = init
+  }
+
+  /** The URL the API answers on, once started. */
+  get url(): string {
+    if (this.address === undefined) {
+      throw new Error('the API server is not started')
+    }
+
+    const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address
+
+    return `http://${host}:${this.address.port}`
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws {InvalidConfigError} when the address is taken or cannot be bound
+   */
+  async start(): Promise<void> {
+    const { hostname, port } = splitHostPort(assertHostPort('the API address', this.init.listen))
+    const log = this.init.logger.forComponent('mycel:api')
+    const app = createApiApp({ node: this.init.node, token: this.init.token, log })
+
+    this.address = await new Promise<AddressInfo>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, hostname, port }, resolve)
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          new InvalidConfigError(`cannot serve the API on ${this.init.listen}: ${err.code ?? err.message}`, {
+            cause: err
+          })
+        )
+      })
+      this.server = server
+    })
+    log('API listening on %s', this.url)
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+
+    if (server === undefined) {
+      return
+    }
+
+    this.server = undefined
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      if ('closeAllConnections' in server) {
+        server.closeAllConnections()
+      }
+    })
+  }
+}
+
+function splitHostPort(listen: string): { hostname: string; port: number } {
+  const at = listen.lastIndexOf(':')
+
+  return { hostname: listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(listen.slice(at + 1)) }
+}

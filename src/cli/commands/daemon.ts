@@ -1,0 +1,118 @@
+/**
+ * `mycel daemon` and `mycel join <token>`: run a node in the foreground until
+ * SIGINT or SIGTERM, then stop it cleanly and exit 0.
+ */
+import type { Command } from 'commander'
+import { Daemon, type DaemonInit } from '../../daemon/daemon.js'
+import { decodeInvite } from '../../net/invite.js'
+import { formatFields, note, print } from '../output.js'
+import { collect, count, dataDirOf } from './options.js'
+
+interface DaemonOptions {
+  listen: string[]
+  bootstrap: string[]
+  apiListen?: string
+  mesh?: string
+  mdns: boolean
+  targetConnections?: number
+}
+
+/** The options `daemon` and `join` share. */
+function daemonOptions(cmd: Command): Command {
+  return cmd
+    .option('--listen <multiaddr>', 'address to listen on (repeatable; default from config)', collect, [])
+    .option('--bootstrap <multiaddr>', 'peer to join the mesh through (repeatable)', collect, [])
+    .option('--api-listen <host:port>', 'address of the local HTTP API (default 127.0.0.1:0)')
+    .option('--no-mdns', 'do not look for peers on the LAN with mDNS')
+    .option('--target-connections <n>', 'peers to keep connections to', count)
+}
+
+export function daemonCommand(program: Command): void {
+  daemonOptions(
+    program
+      .command('daemon')
+      .description('run a node in the foreground (sets up the data directory on first run)')
+      .option('--mesh <name>', 'mesh to create on first run (default "default")')
+  ).action(async (options: DaemonOptions, cmd: Command) => {
+    await runDaemon(dataDirOf(cmd), options)
+  })
+
+  daemonOptions(
+    program
+      .command('join')
+      .argument('<token>', 'the token printed by `mycel invite` on a node of the mesh')
+      .description('join a mesh with an invite token, then run the node as `mycel daemon` does')
+  ).action(async (token: string, options: DaemonOptions, cmd: Command) => {
+    // a bad token is refused before anything is written to disk
+    decodeInvite(token)
+    await runDaemon(dataDirOf(cmd), options, token)
+  })
+}
+
+async function runDaemon(dataDir: string, options: DaemonOptions, join?: string): Promise<void> {
+  const init: DaemonInit = {
+    dataDir,
+    mdns: options.mdns,
+    ...(options.listen.length > 0 ? { listen: options.listen } : {}),
+    ...(options.bootstrap.length > 0 ? { bootstrap: options.bootstrap } : {}),
+    ...(options.apiListen === undefined ? {} : { apiListen: options.apiListen }),
+    ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
+    ...(options.targetConnections === undefined
+      ? {}
+      : { targetConnections: options.targetConnections }),
+    ...(join === undefined ? {} : { join })
+  }
+  const daemon = await Daemon.start(init)
+  const { node } = daemon
+
+  print(
+    formatFields([
+      ['peer id', node.peerId.toString()],
+      ['mesh', node.mesh],
+      ['data dir', dataDir],
+      ['listening', node.multiaddrs.map((ma) => ma.toString())],
+      ['api', daemon.api.url]
+    ])
+  )
+
+  if (daemon.firstRun && join === undefined) {
+    print('', 'a new mesh of one. to add a machine, run this there (it holds the mesh key: keep it secret):', '')
+    print(`  mycel join ${node.invite()}`, '')
+  } else {
+    print('', 'to add a machine: run `mycel invite` and run the line it prints on that machine', '')
+  }
+
+  reportForeignPeers(daemon)
+  await untilSignal()
+  note('stopping…')
+  await daemon.stop()
+  process.exit(0)
+}
+
+/** Says once per peer when a peer refuses us for holding another swarm key. */
+function reportForeignPeers(daemon: Daemon): void {
+  const reported = new Set<string>()
+
+  daemon.node.addEventListener('dial:failed', (evt) => {
+    const { peerId, error } = evt.detail
+
+    if (error.name === 'SwarmKeyMismatchError' && !reported.has(peerId.toString())) {
+      reported.add(peerId.toString())
+      note(`warning: ${error.message}`)
+    }
+  })
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (): void => {
+      process.once('SIGINT', () => process.exit(130))
+      process.once('SIGTERM', () => process.exit(143))
+      resolve()
+    }
+
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  })
+}

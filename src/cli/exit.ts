@@ -1,0 +1,35 @@
+/**
+ * How a failed command ends: one line on stderr and an exit code a script can
+ * trust. 2 means the input was wrong (a flag, a token, a config value); 1
+ * means the command could not do its work. No stack trace, unless
+ * `MYCEL_DEBUG` is set.
+ */
+import { CommanderError } from 'commander'
+import { InvalidConfigError, InvalidInviteError } from '../errors.js'
+
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** The exit code for an error. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) {
+    return err.exitCode === 0 ? 0 : EXIT_USAGE
+  }
+
+  if (err instanceof InvalidInviteError || err instanceof InvalidConfigError) {
+    return EXIT_USAGE
+  }
+
+  return EXIT_FAILURE
+}
+
+/** The line printed for an error. */
+export function describeError(err: unknown, debug = process.env.MYCEL_DEBUG !== undefined): string {
+  if (debug && err instanceof Error && err.stack !== undefined) {
+    return `mycel: ${err.stack}`
+  }
+
+  const message = err instanceof Error ? err.message : String(err)
+
+  return `mycel: ${message.split('\n')[0]}`
+}
