@@ -7,9 +7,10 @@
  * - `Promise.withResolvers` arrived in Node 22; libp2p, its transports,
  *   muxers, kad-dht and gossipsub call it when they start.
  * - A global `WebSocket` arrived in Node 22; the WebSockets transport dials
- *   with it.
+ *   with it. The one set here keeps messages that arrive before anyone
+ *   listens (see `net/websocket.ts`).
  */
-import { WebSocket as NodeWebSocket } from 'ws'
+import { BufferingWebSocket } from './net/websocket.js'
 
 interface Resolvers<T> {
   promise: Promise<T>
@@ -37,5 +38,5 @@ if (typeof PromiseWithResolvers.withResolvers !== 'function') {
 const globals = globalThis as { WebSocket?: unknown }
 
 if (globals.WebSocket === undefined) {
-  globals.WebSocket = NodeWebSocket
+  globals.WebSocket = BufferingWebSocket
 }

@@ -27,9 +27,13 @@ export function createApiApp(init: ApiAppInit): Hono {
     '*',
     bearerAuth({
       token,
-      noAuthenticationHeader: { message: { error: 'this API needs the bearer token from api.json' } },
+      noAuthenticationHeader: {
+        message: { error: 'this API needs the bearer token from api.json' }
+      },
       invalidToken: { message: { error: 'the bearer token is not valid' } },
-      invalidAuthenticationHeader: { message: { error: 'expected "Authorization: Bearer <token>"' } }
+      invalidAuthenticationHeader: {
+        message: { error: 'expected "Authorization: Bearer <token>"' }
+      }
     })
   )
 

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import type { ComponentLogger } from '@libp2p/interface'
 import { InvalidConfigError } from '../errors.js'
-import { assertHostPort } from '../repo/config.js'
 import type { MeshNode } from '../node/mesh-node.js'
+import { assertHostPort } from '../repo/config.js'
 import { createApiApp } from './app.js'
 
 export interface ApiServerInit {
@@ -52,9 +52,12 @@ export class ApiServer {
       const server = serve({ fetch: app.fetch, hostname, port }, resolve)
       server.once('error', (err: NodeJS.ErrnoException) => {
         reject(
-          new InvalidConfigError(`cannot serve the API on ${this.init.listen}: ${err.code ?? err.message}`, {
-            cause: err
-          })
+          new InvalidConfigError(
+            `cannot serve the API on ${this.init.listen}: ${err.code ?? err.message}`,
+            {
+              cause: err
+            }
+          )
         )
       })
       this.server = server
@@ -82,5 +85,8 @@ export class ApiServer {
 function splitHostPort(listen: string): { hostname: string; port: number } {
   const at = listen.lastIndexOf(':')
 
-  return { hostname: listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(listen.slice(at + 1)) }
+  return {
+    hostname: listen.slice(0, at).replace(/^\[|\]$/g, ''),
+    port: Number(listen.slice(at + 1))
+  }
 }

@@ -2,9 +2,10 @@
  * How CLI commands talk to a running daemon: they find its API in
  * `<data-dir>/api.json` and call it with the bearer token written there.
  */
-import { ApiError, DaemonNotRunningError } from '../errors.js'
+
 import { type ApiEndpoint, readApiFile } from '../daemon/api-file.js'
 import { isRunning } from '../daemon/lock.js'
+import { ApiError, DaemonNotRunningError } from '../errors.js'
 
 /** How long the CLI waits for the daemon to answer. */
 const REQUEST_TIMEOUT = 10_000 // ms

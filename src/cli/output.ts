@@ -19,7 +19,10 @@ export function printJson(value: unknown): void {
 }
 
 /** Lays rows out in columns under a header. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[]
+): string {
   const widths = header.map((title, col) =>
     Math.max(title.length, ...rows.map((row) => (row[col] ?? '').length))
   )

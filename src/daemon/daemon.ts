@@ -34,7 +34,13 @@ export class Daemon {
   readonly firstRun: boolean
   private readonly log: Logger
 
-  private constructor(node: MeshNode, api: ApiServer, dataDir: string, firstRun: boolean, log: Logger) {
+  private constructor(
+    node: MeshNode,
+    api: ApiServer,
+    dataDir: string,
+    firstRun: boolean,
+    log: Logger
+  ) {
     this.node = node
     this.api = api
     this.dataDir = dataDir

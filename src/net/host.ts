@@ -5,9 +5,9 @@
  * keeper. Every protocol id carries the mesh name.
  */
 import { bootstrap } from '@libp2p/bootstrap'
-import { gossipsub } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
-import { identify, type Identify } from '@libp2p/identify'
+import { gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import {
   type KadDHT,

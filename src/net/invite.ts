@@ -9,7 +9,7 @@
  * Pure: no I/O.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { fromString, toString as bytesToString } from 'uint8arrays'
+import { toString as bytesToString, fromString } from 'uint8arrays'
 import { InvalidInviteError } from '../errors.js'
 import { swarmKeyFromSecret, swarmKeySecret } from './swarm-key.js'
 import { assertMeshName } from './wire-names.js'
@@ -75,7 +75,10 @@ export function decodeInvite(token: string): Invite {
   const json = bytes.subarray(0, bytes.length - CHECKSUM_LENGTH)
   const checksum = bytes.subarray(bytes.length - CHECKSUM_LENGTH)
 
-  if (bytes.length <= CHECKSUM_LENGTH || !sameBytes(sha256(json).subarray(0, CHECKSUM_LENGTH), checksum)) {
+  if (
+    bytes.length <= CHECKSUM_LENGTH ||
+    !sameBytes(sha256(json).subarray(0, CHECKSUM_LENGTH), checksum)
+  ) {
     throw new InvalidInviteError(
       'the invite token is truncated or altered (its checksum does not match); copy the whole line again'
     )
@@ -89,7 +92,13 @@ function decodeBase64url(text: string): Uint8Array {
     throw new InvalidInviteError('the invite token has characters that base64url does not use')
   }
 
-  return fromString(text, 'base64url')
+  try {
+    return fromString(text, 'base64url')
+  } catch (err) {
+    throw new InvalidInviteError('the invite token is truncated or altered: it is not base64url', {
+      cause: err
+    })
+  }
 }
 
 function readBody(json: Uint8Array): Invite {

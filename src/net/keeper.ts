@@ -194,8 +194,7 @@ export class ConnectionKeeper
 
   /** How many distinct peers the node is connected to now. */
   connectedPeers(): number {
-    return new Set(this.components.connectionManager.getConnections().map((c) => c.remotePeer))
-      .size
+    return new Set(this.components.connectionManager.getConnections().map((c) => c.remotePeer)).size
   }
 
   private onChange(): void {
@@ -341,7 +340,12 @@ export class ConnectionKeeper
     const foundNew = knownAfter > knownBefore
     this.walkDelay = nextWalkDelay(this.walkDelay, foundNew, this.walkLimits)
     this.nextWalkAt = Date.now() + this.walkDelay
-    this.log('DHT walk found %d peers, %d new; next walk in %d ms', found, knownAfter - knownBefore, this.walkDelay)
+    this.log(
+      'DHT walk found %d peers, %d new; next walk in %d ms',
+      found,
+      knownAfter - knownBefore,
+      this.walkDelay
+    )
 
     if (foundNew) {
       this.schedule(0)

@@ -9,8 +9,9 @@
  *   share.
  * - `public`: anything else; libp2p's defaults for the open internet hold.
  */
-import { multiaddr } from '@multiformats/multiaddr'
+
 import { isLoopback, isPrivate } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidConfigError } from '../errors.js'
 
 export type NetworkKind = 'loopback' | 'lan' | 'public'

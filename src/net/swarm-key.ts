@@ -2,7 +2,7 @@
  * Swarm keys: the pre-shared key of a private mesh, in the file format that
  * libp2p pnet and IPFS use (`/key/swarm/psk/1.0.0/`, `/base16/`, 64 hex digits).
  */
-import { fromString, toString as bytesToString } from 'uint8arrays'
+import { toString as bytesToString, fromString } from 'uint8arrays'
 import { InvalidConfigError } from '../errors.js'
 
 const SWARM_KEY_HEADER = '/key/swarm/psk/1.0.0/\n/base16/\n'

@@ -3,8 +3,9 @@
  * invite token, a data directory, or plain values, in that order of
  * precedence below whatever the caller sets directly.
  */
-import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import type { Datastore } from 'interface-datastore'
 import { equals } from 'uint8arrays'
@@ -118,7 +119,9 @@ export interface ResolvedInit {
 
 /** Settles every option, opening (or setting up) the data directory if one is given. */
 export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
+  // check what was given before anything is written to a data directory
   const invite = init.join === undefined ? undefined : decodeInvite(init.join)
+  checkGiven(init)
   const repo = init.dataDir === undefined ? undefined : await openRepo(init, invite)
   const mesh = assertMeshName(init.mesh ?? invite?.mesh ?? repo?.config.mesh ?? DEFAULT_MESH)
   const listen = assertMultiaddrs('listen', init.listen ?? repo?.config.listen ?? DEFAULT_LISTEN)
@@ -132,16 +135,29 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
 
   return {
     mesh,
-    swarmKey: assertSwarmKey(init.swarmKey ?? repo?.swarmKey ?? invite?.swarmKey ?? generateSwarmKey()),
+    swarmKey: assertSwarmKey(
+      init.swarmKey ?? repo?.swarmKey ?? invite?.swarmKey ?? generateSwarmKey()
+    ),
     privateKey: init.privateKey ?? repo?.privateKey ?? (await generateKeyPair('Ed25519')),
     listen,
     bootstrap,
     mdns: init.mdns ?? repo?.config.mdns ?? true,
-    network: init.network === undefined || init.network === 'auto' ? networkKind(listen) : init.network,
+    network:
+      init.network === undefined || init.network === 'auto' ? networkKind(listen) : init.network,
     keeper: { ...init.keeper, target },
     datastore: init.datastore ?? (await repo?.openDatastore()) ?? new MemoryDatastore(),
     ...(repo === undefined ? {} : { repo }),
     ...(init.logger === undefined ? {} : { logger: init.logger })
+  }
+}
+
+function checkGiven(init: MeshNodeInit): void {
+  if (init.mesh !== undefined) assertMeshName(init.mesh)
+  if (init.listen !== undefined) networkKind(init.listen)
+  if (init.bootstrap !== undefined) assertBootstrap(init.bootstrap)
+  if (init.swarmKey !== undefined) assertSwarmKey(init.swarmKey)
+  if (init.targetConnections !== undefined) {
+    assertCount('targetConnections', init.targetConnections)
   }
 }
 
@@ -171,7 +187,10 @@ async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
     return repo
   }
 
-  if (repo.config.mesh !== invite.mesh || !equals(swarmKeySecret(repo.swarmKey), swarmKeySecret(invite.swarmKey))) {
+  if (
+    repo.config.mesh !== invite.mesh ||
+    !equals(swarmKeySecret(repo.swarmKey), swarmKeySecret(invite.swarmKey))
+  ) {
     throw new DataDirError(
       `${dir} belongs to mesh "${repo.config.mesh}", but the invite is for another mesh ("${invite.mesh}"); use another --data-dir`
     )

@@ -119,7 +119,9 @@ export function assertCount(field: string, value: unknown): number {
 
 function assertBoolean(field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new InvalidConfigError(`expected ${field} to be true or false, got ${JSON.stringify(value)}`)
+    throw new InvalidConfigError(
+      `expected ${field} to be true or false, got ${JSON.stringify(value)}`
+    )
   }
 
   return value

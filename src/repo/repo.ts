@@ -45,7 +45,12 @@ export class Repo {
   readonly swarmKey: Uint8Array
   private current: RepoConfig
 
-  private constructor(dir: string, config: RepoConfig, privateKey: PrivateKey, swarmKey: Uint8Array) {
+  private constructor(
+    dir: string,
+    config: RepoConfig,
+    privateKey: PrivateKey,
+    swarmKey: Uint8Array
+  ) {
     this.dir = dir
     this.current = config
     this.privateKey = privateKey

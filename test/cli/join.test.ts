@@ -40,7 +40,9 @@ describe('daemons joining with an invite', () => {
     await waitFor(
       async () => {
         const lists = await Promise.all(daemons.map((d) => connectedIds(d.dataDir)))
-        return lists.every((list, i) => ids.filter((_, j) => j !== i).every((id) => list.includes(id)))
+        return lists.every((list, i) =>
+          ids.filter((_, j) => j !== i).every((id) => list.includes(id))
+        )
       },
       { timeout: 20_000, interval: 250, message: 'the three daemons never all saw each other' }
     )

@@ -1,4 +1,9 @@
-import { createMeshNode, generateSwarmKey, type MeshNode, type MeshNodeInit } from '../../src/index.js'
+import {
+  createMeshNode,
+  generateSwarmKey,
+  type MeshNode,
+  type MeshNodeInit
+} from '../../src/index.js'
 
 /** Options for a node on loopback that no other test's nodes can see. */
 export function localInit(init: MeshNodeInit = {}): MeshNodeInit {
@@ -13,10 +18,7 @@ export function localInit(init: MeshNodeInit = {}): MeshNodeInit {
  * Starts `count` nodes of one new mesh on loopback; every node after the
  * first knows only the first. Stop them with `stopAll`.
  */
-export async function startMesh(
-  count: number,
-  init: MeshNodeInit = {}
-): Promise<MeshNode[]> {
+export async function startMesh(count: number, init: MeshNodeInit = {}): Promise<MeshNode[]> {
   const shared = { mesh: 'test', swarmKey: generateSwarmKey(), ...init }
   const first = await createMeshNode(localInit(shared))
   const nodes = [first]

@@ -1,9 +1,14 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMeshNode, generateSwarmKey, type MeshNode, PeerNotFoundError } from '../../src/index.js'
+import {
+  createMeshNode,
+  generateSwarmKey,
+  type MeshNode,
+  PeerNotFoundError
+} from '../../src/index.js'
 import { localInit, stopAll } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { generateKeyPair } from '@libp2p/crypto/keys'
 
 describe('finding peers through the DHT', () => {
   let nodes: MeshNode[] = []
@@ -49,8 +54,8 @@ describe('finding peers through the DHT', () => {
     nodes.push(node)
     const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
 
-    await expect(
-      node.findPeer(stranger, { signal: AbortSignal.timeout(3_000) })
-    ).rejects.toThrow(PeerNotFoundError)
+    await expect(node.findPeer(stranger, { signal: AbortSignal.timeout(3_000) })).rejects.toThrow(
+      PeerNotFoundError
+    )
   })
 })

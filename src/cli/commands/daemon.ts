@@ -20,7 +20,12 @@ interface DaemonOptions {
 /** The options `daemon` and `join` share. */
 function daemonOptions(cmd: Command): Command {
   return cmd
-    .option('--listen <multiaddr>', 'address to listen on (repeatable; default from config)', collect, [])
+    .option(
+      '--listen <multiaddr>',
+      'address to listen on (repeatable; default from config)',
+      collect,
+      []
+    )
     .option('--bootstrap <multiaddr>', 'peer to join the mesh through (repeatable)', collect, [])
     .option('--api-listen <host:port>', 'address of the local HTTP API (default 127.0.0.1:0)')
     .option('--no-mdns', 'do not look for peers on the LAN with mDNS')
@@ -76,7 +81,11 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
   )
 
   if (daemon.firstRun && join === undefined) {
-    print('', 'a new mesh of one. to add a machine, run this there (it holds the mesh key: keep it secret):', '')
+    print(
+      '',
+      'a new mesh of one. to add a machine, run this there (it holds the mesh key: keep it secret):',
+      ''
+    )
     print(`  mycel join ${node.invite()}`, '')
   } else {
     print('', 'to add a machine: run `mycel invite` and run the line it prints on that machine', '')

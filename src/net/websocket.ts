@@ -1,0 +1,42 @@
+/**
+ * The `WebSocket` mycel dials with on Node 20, which has no global one.
+ *
+ * It is the `ws` package's client with one change: messages that arrive
+ * before anyone listens for them are kept and handed to the first listener.
+ * libp2p's WebSockets transport waits for `open` and only then listens for
+ * messages; behind a private network both sides send their pnet nonce at
+ * once, so the listener's nonce can arrive in the same tick as `open` and
+ * would otherwise be lost, stalling every dial until it times out.
+ */
+import { WebSocket } from 'ws'
+
+type Received = [data: unknown, isBinary: boolean]
+
+export class BufferingWebSocket extends WebSocket {
+  private early: Received[] | undefined = []
+  private readonly keep = (data: unknown, isBinary: boolean): void => {
+    this.early?.push([data, isBinary])
+  }
+
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    this.on('message', this.keep)
+  }
+
+  override addEventListener(...args: Parameters<WebSocket['addEventListener']>): void {
+    super.addEventListener(...args)
+
+    const early = this.early
+
+    if (args[0] !== 'message' || early === undefined) {
+      return
+    }
+
+    this.early = undefined
+    this.off('message', this.keep)
+
+    for (const [data, isBinary] of early) {
+      this.emit('message', data, isBinary)
+    }
+  }
+}

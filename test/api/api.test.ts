@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Daemon } from '../../src/daemon/daemon.js'
+
+describe('the local HTTP API', () => {
+  let dir: string
+  let daemon: Daemon
+  let endpoint: { url: string; token: string; pid: number }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mycel-api-'))
+    daemon = await Daemon.start({
+      dataDir: dir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false
+    })
+    endpoint = JSON.parse(await readFile(join(dir, 'api.json'), 'utf8'))
+  })
+
+  afterAll(async () => {
+    await daemon?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const get = (path: string, token?: string) =>
+    fetch(new URL(path, endpoint.url), {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` }
+    })
+
+  it('listens on 127.0.0.1 and writes its address and token to an owner-only api.json', async () => {
+    expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(endpoint.token.length).toBeGreaterThanOrEqual(32)
+    expect(endpoint.pid).toBe(process.pid)
+    expect((await stat(join(dir, 'api.json'))).mode & 0o777).toBe(0o600)
+  })
+
+  it('answers 401 without the token or with a wrong one', async () => {
+    for (const token of [undefined, 'wrong', `${endpoint.token}x`]) {
+      const response = await get('/v1/status', token)
+
+      expect(response.status).toBe(401)
+      expect((await response.json()).error).toMatch(/token/)
+    }
+  })
+
+  it('reports the node', async () => {
+    const response = await get('/v1/status', endpoint.token)
+    const status = await response.json()
+
+    expect(response.status).toBe(200)
+    expect(status).toMatchObject({
+      peerId: daemon.node.peerId.toString(),
+      mesh: 'default',
+      peers: 0
+    })
+    expect(status.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+
+    const peers = await (await get('/v1/peers', endpoint.token)).json()
+    expect(peers).toEqual({ connected: [], known: [] })
+
+    const { token } = await (await get('/v1/invite', endpoint.token)).json()
+    expect(token).toMatch(/^mycel1/)
+  })
+
+  it('answers 404 with JSON for unknown paths', async () => {
+    const response = await get('/v1/nothing', endpoint.token)
+
+    expect(response.status).toBe(404)
+    expect((await response.json()).error).toMatch(/no such endpoint/)
+  })
+})
