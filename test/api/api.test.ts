@@ -24,6 +24,8 @@ describe('the local HTTP API', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read fields of JSON answers
+  const json = async (response: Response): Promise<any> => response.json()
   const get = (path: string, token?: string) =>
     fetch(new URL(path, endpoint.url), {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` }
@@ -41,13 +43,13 @@ describe('the local HTTP API', () => {
       const response = await get('/v1/status', token)
 
       expect(response.status).toBe(401)
-      expect((await response.json()).error).toMatch(/token/)
+      expect((await json(response)).error).toMatch(/token/)
     }
   })
 
   it('reports the node', async () => {
     const response = await get('/v1/status', endpoint.token)
-    const status = await response.json()
+    const status = await json(response)
 
     expect(response.status).toBe(200)
     expect(status).toMatchObject({
@@ -57,10 +59,10 @@ describe('the local HTTP API', () => {
     })
     expect(status.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
 
-    const peers = await (await get('/v1/peers', endpoint.token)).json()
+    const peers = await json(await get('/v1/peers', endpoint.token))
     expect(peers).toEqual({ connected: [], known: [] })
 
-    const { token } = await (await get('/v1/invite', endpoint.token)).json()
+    const { token } = await json(await get('/v1/invite', endpoint.token))
     expect(token).toMatch(/^mycel1/)
   })
 
@@ -68,6 +70,6 @@ describe('the local HTTP API', () => {
     const response = await get('/v1/nothing', endpoint.token)
 
     expect(response.status).toBe(404)
-    expect((await response.json()).error).toMatch(/no such endpoint/)
+    expect((await json(response)).error).toMatch(/no such endpoint/)
   })
 })

@@ -1,5 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createMeshNode,
@@ -31,14 +32,19 @@ describe('finding peers through the DHT', () => {
     const sought = await leaf()
     nodes.push(sought)
 
-    // the hub serves the DHT once it has both leaves in its routing table
-    await waitFor(
-      async () => (await hub.libp2p.services.dht.routingTable.size) >= 2 && seeker.peers.length > 0,
-      { message: 'the hub never held both leaves' }
-    )
+    await waitFor(() => hub.peers.length === 2, { message: 'the leaves never reached the hub' })
     expect(seeker.peers.map(String)).not.toContain(sought.peerId.toString())
 
-    const addrs = await seeker.findPeer(sought.peerId)
+    // findPeer skips the local peer store and asks the mesh; the hub adds each
+    // leaf to its routing table once identify has run, so ask until it answers
+    let addrs: Multiaddr[] = []
+    await waitFor(
+      async () => {
+        addrs = await seeker.findPeer(sought.peerId).catch(() => [])
+        return addrs.length > 0
+      },
+      { message: 'the DHT never found the peer' }
+    )
 
     const ports = (mas: { toString(): string }[]) =>
       mas.map((ma) => ma.toString().split('/p2p/')[0])
