@@ -6,7 +6,7 @@
  * import { createMeshNode } from 'mycel'
  *
  * const node = await createMeshNode({ join: process.env.MYCEL_INVITE })
- * console.log(node.peerId.toString(), node.peers.length)
+ * const connectedTo = node.peers.length
  * await node.stop()
  * ```
  */

@@ -29,7 +29,8 @@ export class ApiClient {
 
     if (Number.isInteger(endpoint.pid) && endpoint.pid > 0 && !isRunning(endpoint.pid)) {
       throw new DaemonNotRunningError(
-        `no daemon is running for ${dataDir}: the one that wrote api.json (pid ${endpoint.pid}) is gone; start one with \`mycel daemon\``
+        `no daemon is running for ${dataDir}: the one that wrote api.json ` +
+          `(pid ${endpoint.pid}) is gone; start one with \`mycel daemon\``
       )
     }
 

@@ -21,7 +21,8 @@ export function classifyDialError(err: unknown, peer: PeerId | string): Error {
 
   if (causes.some((cause) => isHandshakeFailure(cause))) {
     return new SwarmKeyMismatchError(
-      `could not join ${peer.toString()}: the connection opened but the handshake failed, so the peer is not in this mesh or uses a different swarm key`,
+      `could not join ${peer.toString()}: the connection opened but the handshake failed, ` +
+        'so the peer is not in this mesh or uses a different swarm key',
       { cause: err }
     )
   }

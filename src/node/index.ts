@@ -19,7 +19,7 @@ export * from './mesh-node.js'
  * const second = await createMeshNode({ join: first.invite() })
  *
  * second.addEventListener('peer:connected', (evt) => {
- *   console.log('connected to', evt.detail.toString())
+ *   const peer = evt.detail.toString()
  * })
  * ```
  */

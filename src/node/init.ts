@@ -192,7 +192,8 @@ async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
     !equals(swarmKeySecret(repo.swarmKey), swarmKeySecret(invite.swarmKey))
   ) {
     throw new DataDirError(
-      `${dir} belongs to mesh "${repo.config.mesh}", but the invite is for another mesh ("${invite.mesh}"); use another --data-dir`
+      `${dir} belongs to mesh "${repo.config.mesh}", but the invite is for ` +
+        `another mesh ("${invite.mesh}"); use another --data-dir`
     )
   }
 

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 import {
   createMeshNode,
   generateSwarmKey,
@@ -39,4 +40,18 @@ export async function startMesh(count: number, init: MeshNodeInit = {}): Promise
 /** Stops every node, whatever state each is in. */
 export async function stopAll(nodes: readonly MeshNode[]): Promise<void> {
   await Promise.allSettled(nodes.map((node) => node.stop()))
+}
+
+/**
+ * A list of nodes that are all stopped after each test, passed or failed.
+ * Push every node a test creates onto it.
+ */
+export function trackNodes(): MeshNode[] {
+  const nodes: MeshNode[] = []
+
+  afterEach(async () => {
+    await stopAll(nodes.splice(0))
+  })
+
+  return nodes
 }

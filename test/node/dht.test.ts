@@ -1,23 +1,13 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  createMeshNode,
-  generateSwarmKey,
-  type MeshNode,
-  PeerNotFoundError
-} from '../../src/index.js'
-import { localInit, stopAll } from '../helpers/mesh.js'
+import { describe, expect, it } from 'vitest'
+import { createMeshNode, generateSwarmKey, PeerNotFoundError } from '../../src/index.js'
+import { localInit, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('finding peers through the DHT', () => {
-  let nodes: MeshNode[] = []
-
-  afterEach(async () => {
-    await stopAll(nodes)
-    nodes = []
-  })
+  const nodes = trackNodes()
 
   it('finds the addresses of a peer it is not connected to', async () => {
     const swarmKey = generateSwarmKey()

@@ -2,18 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMeshNode, type MeshNode } from '../../src/index.js'
-import { localInit, stopAll } from '../helpers/mesh.js'
+import { createMeshNode } from '../../src/index.js'
+import { localInit, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('an embedded node', () => {
-  let nodes: MeshNode[] = []
+  const nodes = trackNodes()
   const dirs: string[] = []
 
   afterEach(async () => {
-    await stopAll(nodes)
-    nodes = []
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
   })
 
   it('joins with an invite and tells of peers connecting and leaving', async () => {

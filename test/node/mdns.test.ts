@@ -1,15 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createMeshNode, generateSwarmKey, type MeshNode } from '../../src/index.js'
-import { stopAll } from '../helpers/mesh.js'
+import { describe, expect, it } from 'vitest'
+import { createMeshNode, generateSwarmKey } from '../../src/index.js'
+import { trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('finding peers on the LAN', () => {
-  let nodes: MeshNode[] = []
-
-  afterEach(async () => {
-    await stopAll(nodes)
-    nodes = []
-  })
+  const nodes = trackNodes()
 
   it('connects nodes of one mesh with mDNS alone, and never sees another mesh', async () => {
     const lan = { listen: ['/ip4/0.0.0.0/tcp/0'], mdns: true }

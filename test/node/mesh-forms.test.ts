@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { MeshNode } from '../../src/index.js'
-import { startMesh, stopAll } from '../helpers/mesh.js'
+import { describe, expect, it } from 'vitest'
+import { startMesh, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 
 describe('a mesh forming by itself', () => {
-  let nodes: MeshNode[] = []
-
-  afterEach(async () => {
-    await stopAll(nodes)
-    nodes = []
-  })
+  const nodes = trackNodes()
 
   it('connects 6 nodes that each know only node 0 to at least 5 others within 15 s', async () => {
     const started = Date.now()
-    nodes = await startMesh(6)
+    nodes.push(...(await startMesh(6)))
 
     await waitFor(() => nodes.every((node) => node.peers.length >= 5), {
       timeout: 15_000,

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createMeshNode, generateSwarmKey, type MeshNode } from '../../src/index.js'
-import { localInit, stopAll } from '../helpers/mesh.js'
+import { localInit, trackNodes } from '../helpers/mesh.js'
 
 describe('a private mesh', () => {
-  let nodes: MeshNode[] = []
-
-  afterEach(async () => {
-    await stopAll(nodes)
-    nodes = []
-  })
+  const nodes = trackNodes()
 
   it('refuses a node with a different swarm key, with a clear error and no hang', async () => {
     const member = await createMeshNode(localInit({ mesh: 'closed', swarmKey: generateSwarmKey() }))

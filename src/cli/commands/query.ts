@@ -20,65 +20,81 @@ interface PeersAnswer {
   known: KnownPeer[]
 }
 
+/**
+ * Adds a command that GETs one API path and prints the answer: as JSON with
+ * `--json`, else as `render` lays it out.
+ */
+function queryCommand<T>(
+  program: Command,
+  spec: { name: string; description: string; path: string },
+  render: (answer: T, client: ApiClient) => { json: unknown; text: string; note?: string }
+): void {
+  program
+    .command(spec.name)
+    .description(spec.description)
+    .option('--json', 'print JSON')
+    .action(async (_options: unknown, cmd: Command) => {
+      const client = await ApiClient.connect(dataDirOf(cmd))
+      const shown = render(await client.get<T>(spec.path), client)
+
+      if (wantsJson(cmd)) {
+        printJson(shown.json)
+        return
+      }
+
+      if (shown.note !== undefined) {
+        note(shown.note)
+      }
+
+      print(shown.text)
+    })
+}
+
 export function queryCommands(program: Command): void {
-  program
-    .command('status')
-    .description("show this node's peer id, mesh, addresses, uptime and connections")
-    .option('--json', 'print JSON')
-    .action(async (_options: unknown, cmd: Command) => {
-      const client = await ApiClient.connect(dataDirOf(cmd))
-      const status = await client.get<NodeStatus>('/v1/status')
-
-      if (wantsJson(cmd)) {
-        printJson({ ...status, api: client.url })
-        return
-      }
-
-      print(
-        formatFields([
-          ['peer id', status.peerId],
-          ['mesh', status.mesh],
-          ['version', status.version],
-          ['uptime', formatDuration(status.uptimeMs)],
-          ['peers', `${status.peers} connected (${status.connections} connections)`],
-          ['addresses', status.addresses],
-          ['api', client.url]
-        ])
-      )
+  queryCommand<NodeStatus>(
+    program,
+    {
+      name: 'status',
+      description: "show this node's peer id, mesh, addresses, uptime and connections",
+      path: '/v1/status'
+    },
+    (status, client) => ({
+      json: { ...status, api: client.url },
+      text: formatFields([
+        ['peer id', status.peerId],
+        ['mesh', status.mesh],
+        ['version', status.version],
+        ['uptime', formatDuration(status.uptimeMs)],
+        ['peers', `${status.peers} connected (${status.connections} connections)`],
+        ['addresses', status.addresses],
+        ['api', client.url]
+      ])
     })
+  )
 
-  program
-    .command('peers')
-    .description('list connected peers, and known peers that are not connected')
-    .option('--json', 'print JSON')
-    .action(async (_options: unknown, cmd: Command) => {
-      const client = await ApiClient.connect(dataDirOf(cmd))
-      const peers = await client.get<PeersAnswer>('/v1/peers')
+  queryCommand<PeersAnswer>(
+    program,
+    {
+      name: 'peers',
+      description: 'list connected peers, and known peers that are not connected',
+      path: '/v1/peers'
+    },
+    (peers) => ({ json: peers, text: formatPeers(peers) })
+  )
 
-      if (wantsJson(cmd)) {
-        printJson(peers)
-        return
-      }
-
-      print(formatPeers(peers))
+  queryCommand<{ token: string }>(
+    program,
+    {
+      name: 'invite',
+      description: 'print the line another machine runs to join this mesh',
+      path: '/v1/invite'
+    },
+    ({ token }) => ({
+      json: { token, command: `mycel join ${token}` },
+      text: `mycel join ${token}`,
+      note: 'run this line on the machine that should join. it holds the mesh key: keep it secret.'
     })
-
-  program
-    .command('invite')
-    .description('print the line another machine runs to join this mesh')
-    .option('--json', 'print JSON')
-    .action(async (_options: unknown, cmd: Command) => {
-      const client = await ApiClient.connect(dataDirOf(cmd))
-      const { token } = await client.get<{ token: string }>('/v1/invite')
-
-      if (wantsJson(cmd)) {
-        printJson({ token, command: `mycel join ${token}` })
-        return
-      }
-
-      note('run this line on the machine that should join. it holds the mesh key: keep it secret.')
-      print(`mycel join ${token}`)
-    })
+  )
 }
 
 function formatPeers({ connected, known }: PeersAnswer): string {
