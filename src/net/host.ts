@@ -7,6 +7,7 @@
 import { bootstrap } from '@libp2p/bootstrap'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { gossipsub } from '@libp2p/gossipsub'
+import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { type Identify, identify } from '@libp2p/identify'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import {
@@ -25,9 +26,10 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { type AdvertService, type AdvertServiceInit, advertService } from '../adverts/service.js'
 import { type ConnectionKeeper, type ConnectionKeeperInit, connectionKeeper } from './keeper.js'
 import { allowedInbound, type NetworkKind } from './network.js'
-import { mdnsServiceTag, meshPrefix, protocolId } from './wire-names.js'
+import { mdnsServiceTag, meshPrefix, protocolId, topicName } from './wire-names.js'
 
 /** The services every mesh node runs. */
 export interface MeshServices extends Record<string, unknown> {
@@ -36,6 +38,7 @@ export interface MeshServices extends Record<string, unknown> {
   dht: KadDHT
   pubsub: GossipSub
   keeper: ConnectionKeeper
+  adverts: AdvertService
 }
 
 export type MeshLibp2p = Libp2p<MeshServices>
@@ -50,8 +53,21 @@ export interface HostInit {
   network: NetworkKind
   datastore: Datastore
   keeper: ConnectionKeeperInit
+  adverts: Omit<AdvertServiceInit, 'mesh'>
   logger?: ComponentLogger
 }
+
+/**
+ * How gossipsub scores peers on the advert topic: every advert a peer sends
+ * that fails validation costs it 10 points squared (so three put it below the
+ * graylist threshold of -80, where its messages are no longer read), and the
+ * penalty halves about every 7 s. Other score terms keep their defaults.
+ */
+const ADVERT_TOPIC_SCORE = createTopicScoreParams({
+  topicWeight: 1,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.9
+})
 
 /** Creates, but does not start, the libp2p host of a mesh node. */
 export async function createHost(init: HostInit): Promise<MeshLibp2p> {
@@ -99,10 +115,14 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
         // gossipsub's protocol ids stay standard (its features are keyed on them);
         // its topics carry the mesh name instead
         fallbackToFloodsub: false,
-        // many peers behind one address is normal on loopback and LANs
-        ...(local ? { scoreParams: { IPColocationFactorWeight: 0 } } : {})
+        scoreParams: {
+          // many peers behind one address is normal on loopback and LANs
+          ...(local ? { IPColocationFactorWeight: 0 } : {}),
+          topics: { [topicName(init.mesh, 'adverts', 1)]: ADVERT_TOPIC_SCORE }
+        }
       }),
-      keeper: connectionKeeper(init.keeper)
+      keeper: connectionKeeper(init.keeper),
+      adverts: advertService({ ...init.adverts, mesh: init.mesh })
     }
   }) as Promise<MeshLibp2p>
 }

@@ -42,3 +42,8 @@ export function protocolId(mesh: string, part: string, version = '1.0.0'): strin
 export function mdnsServiceTag(mesh: string): string {
   return `_mycel-${mesh}._udp.local`
 }
+
+/** A gossipsub topic of a mesh, e.g. `topicName('lab', 'adverts', 1)` is `/mycel/lab/adverts/1`. */
+export function topicName(mesh: string, part: string, version: number): string {
+  return `${meshPrefix(mesh)}/${part}/${version}`
+}

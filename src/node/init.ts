@@ -6,6 +6,8 @@
 
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import type { AdvertServiceInit } from '../adverts/service.js'
+import { VERSION } from '../version.js'
 import { MemoryDatastore } from 'datastore-core'
 import type { Datastore } from 'interface-datastore'
 import { equals } from 'uint8arrays'
@@ -16,7 +18,7 @@ import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { type NetworkKind, networkKind } from '../net/network.js'
 import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-key.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
-import { assertBootstrap, assertCount, assertMultiaddrs } from '../repo/config.js'
+import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '../repo/config.js'
 import { Repo } from '../repo/repo.js'
 
 /** Where an embedded node listens unless told otherwise: any free port, TCP and WebSockets. */
@@ -88,6 +90,19 @@ export interface MeshNodeInit {
   /** Finer settings of the connection keeper (intervals, backoff). */
   keeper?: Omit<ConnectionKeeperInit, 'target'>
 
+  /** Free-form `key=value` labels this node advertises, e.g. `{ zone: 'eu', gpu: 'a100' }`. */
+  labels?: Record<string, string>
+
+  /**
+   * Execution slots this node offers.
+   *
+   * @default the number of cores
+   */
+  slots?: number
+
+  /** Finer settings of the resource adverts (interval, TTL, probe timeout). */
+  adverts?: Pick<AdvertServiceInit, 'interval' | 'ttlIntervals' | 'probeTimeout'>
+
   /** A datastore for the peer store and DHT records; the data directory's when one is given. */
   datastore?: Datastore
 
@@ -112,6 +127,7 @@ export interface ResolvedInit {
   mdns: boolean
   network: NetworkKind
   keeper: ConnectionKeeperInit
+  adverts: Omit<AdvertServiceInit, 'mesh'>
   datastore: Datastore
   repo?: Repo
   logger?: ComponentLogger
@@ -145,6 +161,13 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
     network:
       init.network === undefined || init.network === 'auto' ? networkKind(listen) : init.network,
     keeper: { ...init.keeper, target },
+    adverts: {
+      ...init.adverts,
+      software: `mycel/${VERSION}`,
+      labels: assertLabels(init.labels ?? repo?.config.labels ?? {}),
+      diskPath: repo?.dir ?? process.cwd(),
+      ...(init.slots === undefined ? {} : { slots: init.slots })
+    },
     datastore: init.datastore ?? (await repo?.openDatastore()) ?? new MemoryDatastore(),
     ...(repo === undefined ? {} : { repo }),
     ...(init.logger === undefined ? {} : { logger: init.logger })
@@ -156,6 +179,7 @@ function checkGiven(init: MeshNodeInit): void {
   if (init.listen !== undefined) networkKind(init.listen)
   if (init.bootstrap !== undefined) assertBootstrap(init.bootstrap)
   if (init.swarmKey !== undefined) assertSwarmKey(init.swarmKey)
+  if (init.labels !== undefined) assertLabels(init.labels)
   if (init.targetConnections !== undefined) {
     assertCount('targetConnections', init.targetConnections)
   }

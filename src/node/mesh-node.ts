@@ -11,6 +11,8 @@ import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
+import type { AdvertService } from '../adverts/service.js'
+import type { MeshView } from '../adverts/view.js'
 import type { Repo } from '../repo/repo.js'
 import { VERSION } from '../version.js'
 
@@ -45,6 +47,8 @@ export interface NodeStatus {
   uptimeMs: number
   connections: number
   peers: number
+  /** Live nodes in the view, this one included. */
+  meshSize: number
 }
 
 export interface MeshNodeEvents {
@@ -120,6 +124,16 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
 
   async stop(): Promise<void> {
     await this.libp2p.stop()
+  }
+
+  /** The live peers of the mesh with their adverts, this node included. */
+  get view(): MeshView {
+    return this.libp2p.services.adverts.view
+  }
+
+  /** This node's resource adverts: what it tells the mesh, and what it refused. */
+  get adverts(): AdvertService {
+    return this.libp2p.services.adverts
   }
 
   /** The addresses others can dial this node on, each ending in `/p2p/<peer id>`. */
@@ -246,7 +260,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
       startedAt: this.startedAt,
       uptimeMs: this.isStarted() ? Date.now() - this.startedAt : 0,
       connections: this.libp2p.getConnections().length,
-      peers: this.peers.length
+      peers: this.peers.length,
+      meshSize: this.view.size
     }
   }
 }

@@ -21,6 +21,8 @@ export interface RepoConfig {
   targetConnections: number
   /** Find peers of the same mesh on the LAN with mDNS. */
   mdns: boolean
+  /** Free-form `key=value` labels the node advertises. */
+  labels: Record<string, string>
 }
 
 /** TCP port of a daemon's libp2p listener; WebSockets listen on the next one. */
@@ -33,7 +35,8 @@ export const DEFAULT_CONFIG = {
   bootstrap: [],
   apiListen: '127.0.0.1:0',
   targetConnections: DEFAULT_TARGET_CONNECTIONS,
-  mdns: true
+  mdns: true,
+  labels: {}
 } satisfies RepoConfig
 
 /**
@@ -57,7 +60,8 @@ export function parseConfig(value: unknown): RepoConfig {
       'targetConnections',
       raw.targetConnections ?? DEFAULT_CONFIG.targetConnections
     ),
-    mdns: assertBoolean('mdns', raw.mdns ?? DEFAULT_CONFIG.mdns)
+    mdns: assertBoolean('mdns', raw.mdns ?? DEFAULT_CONFIG.mdns),
+    labels: assertLabels(raw.labels ?? DEFAULT_CONFIG.labels)
   }
 }
 
@@ -125,4 +129,54 @@ function assertBoolean(field: string, value: unknown): boolean {
   }
 
   return value
+}
+
+/** Label keys: letters, digits and `._/-`, starting with a letter or digit. */
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/
+/** Labels a node may carry, and the longest value. */
+const MAX_LABELS = 32
+const MAX_LABEL_VALUE = 128
+
+/** Checks labels: a flat object of short strings. */
+export function assertLabels(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidConfigError('expected labels to be an object of key: value strings')
+  }
+
+  const entries = Object.entries(value)
+
+  if (entries.length > MAX_LABELS) {
+    throw new InvalidConfigError(`expected at most ${MAX_LABELS} labels, got ${entries.length}`)
+  }
+
+  for (const [key, label] of entries) {
+    if (!LABEL_KEY.test(key)) {
+      throw new InvalidConfigError(
+        `expected a label key of letters, digits and ._/- (at most 63), got ${JSON.stringify(key)}`
+      )
+    }
+
+    if (typeof label !== 'string' || label.length > MAX_LABEL_VALUE) {
+      throw new InvalidConfigError(
+        `expected label ${key} to be text of at most ${MAX_LABEL_VALUE} characters`
+      )
+    }
+  }
+
+  return { ...(value as Record<string, string>) }
+}
+
+/** Parses `key=value` into a label pair. */
+export function parseLabel(text: string): [string, string] {
+  const at = text.indexOf('=')
+
+  if (at <= 0) {
+    throw new InvalidConfigError(`expected a label as key=value, got "${text}"`)
+  }
+
+  const key = text.slice(0, at)
+  const value = text.slice(at + 1)
+  assertLabels({ [key]: value })
+
+  return [key, value]
 }

@@ -1,0 +1,86 @@
+/**
+ * Builds this node's adverts from what it has (sampled resources) and what
+ * it does (slots, task kinds, labels). Pure: the caller supplies resources
+ * and the time.
+ */
+import type { Advert, Label, Slots } from './pb/advert.js'
+import type { Resources } from './resources.js'
+import { ADVERT_VERSION } from './validate.js'
+
+export interface AdvertBuilderInit {
+  /** How often the node publishes, in ms. */
+  interval: number
+  /** What the advert says of the software, e.g. `mycel/0.1.0`. */
+  software: string
+  /** When the node started, ms since the epoch; also the first sequence number. */
+  startedAt: number
+  /** Execution slots. */
+  slots: number
+  /** Free-form `key=value` labels. */
+  labels: Record<string, string>
+}
+
+export class AdvertBuilder {
+  private readonly init: AdvertBuilderInit
+  private seq: number
+  private slots: Slots
+  private kinds: string[] = []
+  private labels: Label[]
+
+  constructor(init: AdvertBuilderInit) {
+    this.init = init
+    // starting from the clock keeps sequence numbers rising across restarts
+    this.seq = init.startedAt
+    this.slots = { total: init.slots, busy: 0, queued: 0 }
+    this.labels = toLabels(init.labels)
+  }
+
+  /** Changes the slot figures; returns whether anything changed. */
+  setSlots(slots: Partial<Slots>): boolean {
+    const next = { ...this.slots, ...slots }
+    const changed = JSON.stringify(next) !== JSON.stringify(this.slots)
+    this.slots = next
+
+    return changed
+  }
+
+  /** Sets the task kinds this node runs. */
+  setKinds(kinds: readonly string[]): boolean {
+    const next = [...new Set(kinds)].sort()
+    const changed = next.join('\n') !== this.kinds.join('\n')
+    this.kinds = next
+
+    return changed
+  }
+
+  /** The next advert, with a new sequence number. */
+  build(resources: Resources, now: number, leaving = false): Advert {
+    this.seq = Math.max(this.seq + 1, now)
+
+    return {
+      version: ADVERT_VERSION,
+      seq: this.seq,
+      time: now,
+      interval: this.init.interval,
+      leaving,
+      ...resources,
+      slots: { ...this.slots },
+      kinds: [...this.kinds],
+      labels: this.labels.map((label) => ({ ...label })),
+      software: this.init.software,
+      uptime: Math.max(0, now - this.init.startedAt)
+    }
+  }
+}
+
+/** Labels as advert fields, sorted by key so equal sets encode alike. */
+export function toLabels(labels: Record<string, string>): Label[] {
+  return Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => ({ key, value }))
+}
+
+/** Labels from advert fields. */
+export function fromLabels(labels: readonly Label[]): Record<string, string> {
+  return Object.fromEntries(labels.map(({ key, value }) => [key, value]))
+}
