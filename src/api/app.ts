@@ -3,7 +3,8 @@
  * token from `api.json` (compared in constant time); every answer is JSON.
  *
  * - `GET /v1/status`  this node: peer id, mesh, addresses, uptime, connections
- * - `GET /v1/peers`   connected peers, and the peers the peer store knows
+ * - `GET /v1/peers`   live peers with their adverts, connected peers, and known ones
+ * - `GET /v1/view`    live peers with their adverts, and the advert counters
  * - `GET /v1/invite`  a token another machine joins the mesh with
  */
 import type { Logger } from '@libp2p/interface'
@@ -43,10 +44,13 @@ export function createApiApp(init: ApiAppInit): Hono {
     const known = await node.knownPeers({ signal: c.req.raw.signal })
 
     return c.json({
+      live: node.livePeers(),
       connected: node.connections(),
       known: known.filter((peer) => !peer.connected)
     })
   })
+
+  app.get('/v1/view', (c) => c.json({ live: node.livePeers(), adverts: node.adverts.stats() }))
 
   app.get('/v1/invite', (c) => c.json({ token: node.invite() }))
 

@@ -17,7 +17,16 @@ import { acquireLock, releaseLock } from './lock.js'
 export interface DaemonInit
   extends Pick<
     MeshNodeInit,
-    'mesh' | 'join' | 'listen' | 'bootstrap' | 'mdns' | 'targetConnections' | 'network'
+    | 'mesh'
+    | 'join'
+    | 'listen'
+    | 'bootstrap'
+    | 'mdns'
+    | 'targetConnections'
+    | 'network'
+    | 'labels'
+    | 'slots'
+    | 'adverts'
   > {
   /** The data directory, already resolved. */
   dataDir: string

@@ -6,11 +6,10 @@
 
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
-import type { AdvertServiceInit } from '../adverts/service.js'
-import { VERSION } from '../version.js'
 import { MemoryDatastore } from 'datastore-core'
 import type { Datastore } from 'interface-datastore'
 import { equals } from 'uint8arrays'
+import type { AdvertServiceInit } from '../adverts/service.js'
 import { DataDirError } from '../errors.js'
 import { decodeInvite, type Invite } from '../net/invite.js'
 import type { ConnectionKeeperInit } from '../net/keeper.js'
@@ -20,6 +19,7 @@ import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-k
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '../repo/config.js'
 import { Repo } from '../repo/repo.js'
+import { VERSION } from '../version.js'
 
 /** Where an embedded node listens unless told otherwise: any free port, TCP and WebSockets. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']

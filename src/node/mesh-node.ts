@@ -6,13 +6,14 @@ import type { AbortOptions, PeerId, Startable } from '@libp2p/interface'
 import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import { fromLabels } from '../adverts/builder.js'
+import type { AdvertService } from '../adverts/service.js'
+import type { MeshView } from '../adverts/view.js'
 import { ListenFailedError, NotStartedError, PeerNotFoundError } from '../errors.js'
 import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
-import type { AdvertService } from '../adverts/service.js'
-import type { MeshView } from '../adverts/view.js'
 import type { Repo } from '../repo/repo.js'
 import { VERSION } from '../version.js'
 
@@ -35,6 +36,28 @@ export interface KnownPeer {
   peerId: string
   addresses: string[]
   connected: boolean
+}
+
+/** A live peer of the view, as `mycel peers` and the API show it. */
+export interface LivePeer {
+  peerId: string
+  /** Whether this is the node itself. */
+  self: boolean
+  /** The remote address of a connection to it, when there is one. */
+  address?: string
+  /** How old its latest advert is, in ms. */
+  ageMs: number
+  cores: number
+  cpuModel: string
+  load1: number
+  memory: { total: number; free: number }
+  disk: { capacity: number; free: number }
+  gpu?: { count: number; model: string }
+  slots: { total: number; busy: number; queued: number }
+  kinds: string[]
+  labels: Record<string, string>
+  software: string
+  uptimeMs: number
 }
 
 /** What `mycel status` shows. */
@@ -174,6 +197,33 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     }
 
     return [...byPeer.values()]
+  }
+
+  /** The live peers of the view with their latest figures, this node first. */
+  livePeers(now = Date.now()): LivePeer[] {
+    const self = this.peerId.toString()
+    const addresses = new Map(this.connections().map((peer) => [peer.peerId, peer.addresses[0]]))
+
+    return this.view
+      .entries()
+      .map(({ peerId, advert, receivedAt }) => ({
+        peerId,
+        self: peerId === self,
+        ...(addresses.has(peerId) ? { address: addresses.get(peerId) } : {}),
+        ageMs: Math.max(0, now - receivedAt),
+        cores: advert.cpu?.cores ?? 0,
+        cpuModel: advert.cpu?.model ?? '',
+        load1: advert.cpu?.load1 ?? 0,
+        memory: { total: advert.memory?.total ?? 0, free: advert.memory?.free ?? 0 },
+        disk: { capacity: advert.disk?.capacity ?? 0, free: advert.disk?.free ?? 0 },
+        ...(advert.gpu === undefined ? {} : { gpu: { ...advert.gpu } }),
+        slots: { total: 0, busy: 0, queued: 0, ...advert.slots },
+        kinds: advert.kinds,
+        labels: fromLabels(advert.labels),
+        software: advert.software,
+        uptimeMs: advert.uptime
+      }))
+      .sort((a, b) => Number(b.self) - Number(a.self) || a.peerId.localeCompare(b.peerId))
   }
 
   /** Every peer the peer store remembers, with its addresses. */

@@ -45,7 +45,8 @@ describe('advert propagation', () => {
       (node) =>
         new Promise<{ reason: string; at: number }>((resolve) => {
           node.view.addEventListener('peer:left', (evt) => {
-            if (evt.detail.peerId === id) resolve({ reason: evt.detail.reason, at: performance.now() })
+            if (evt.detail.peerId === id)
+              resolve({ reason: evt.detail.reason, at: performance.now() })
           })
         })
     )

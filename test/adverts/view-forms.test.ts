@@ -18,7 +18,12 @@ describe('the view of the mesh', () => {
 
     const ids = nodes.map((node) => node.peerId.toString()).sort()
     for (const node of nodes) {
-      expect(node.view.entries().map((e) => e.peerId).sort()).toEqual(ids)
+      expect(
+        node.view
+          .entries()
+          .map((e) => e.peerId)
+          .sort()
+      ).toEqual(ids)
     }
   })
 })

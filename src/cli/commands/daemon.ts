@@ -6,7 +6,7 @@ import type { Command } from 'commander'
 import { Daemon, type DaemonInit } from '../../daemon/daemon.js'
 import { decodeInvite } from '../../net/invite.js'
 import { formatFields, note, print } from '../output.js'
-import { collect, count, dataDirOf } from './options.js'
+import { collect, count, dataDirOf, labelsOf } from './options.js'
 
 interface DaemonOptions {
   listen: string[]
@@ -15,6 +15,7 @@ interface DaemonOptions {
   mesh?: string
   mdns: boolean
   targetConnections?: number
+  label: string[]
 }
 
 /** The options `daemon` and `join` share. */
@@ -30,6 +31,7 @@ function daemonOptions(cmd: Command): Command {
     .option('--api-listen <host:port>', 'address of the local HTTP API (default 127.0.0.1:0)')
     .option('--no-mdns', 'do not look for peers on the LAN with mDNS')
     .option('--target-connections <n>', 'peers to keep connections to', count)
+    .option('--label <key=value>', 'a label to advertise, e.g. zone=eu (repeatable)', collect, [])
 }
 
 export function daemonCommand(program: Command): void {
@@ -65,7 +67,8 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
     ...(options.targetConnections === undefined
       ? {}
       : { targetConnections: options.targetConnections }),
-    ...(join === undefined ? {} : { join })
+    ...(join === undefined ? {} : { join }),
+    ...(options.label.length > 0 ? { labels: labelsOf(options.label) } : {})
   }
   const daemon = await Daemon.start(init)
   const { node } = daemon

@@ -1,5 +1,6 @@
 /** Option parsers and helpers the commands share. */
 import { type Command, InvalidArgumentError } from 'commander'
+import { parseLabel } from '../../repo/config.js'
 import { resolveDataDir } from '../../repo/repo.js'
 
 /** Collects a repeatable option into a list. */
@@ -28,4 +29,9 @@ export function dataDirOf(cmd: Command): string {
 /** Whether `--json` was given. */
 export function wantsJson(cmd: Command): boolean {
   return cmd.optsWithGlobals<{ json?: boolean }>().json === true
+}
+
+/** Labels from repeated `--label key=value` flags. */
+export function labelsOf(flags: readonly string[]): Record<string, string> {
+  return Object.fromEntries(flags.map(parseLabel))
 }

@@ -2,9 +2,10 @@
  * The commands that ask a running daemon: `status`, `peers`, `invite`.
  */
 import type { Command } from 'commander'
-import type { ConnectedPeer, KnownPeer, NodeStatus } from '../../node/mesh-node.js'
+import type { ConnectedPeer, KnownPeer, LivePeer, NodeStatus } from '../../node/mesh-node.js'
 import { ApiClient } from '../client.js'
 import {
+  formatBytes,
   formatDuration,
   formatFields,
   formatTable,
@@ -16,6 +17,7 @@ import {
 import { dataDirOf, wantsJson } from './options.js'
 
 interface PeersAnswer {
+  live: LivePeer[]
   connected: ConnectedPeer[]
   known: KnownPeer[]
 }
@@ -62,9 +64,10 @@ export function queryCommands(program: Command): void {
       json: { ...status, api: client.url },
       text: formatFields([
         ['peer id', status.peerId],
-        ['mesh', status.mesh],
+        ['mesh name', status.mesh],
         ['version', status.version],
         ['uptime', formatDuration(status.uptimeMs)],
+        ['mesh', `${status.meshSize} live nodes`],
         ['peers', `${status.peers} connected (${status.connections} connections)`],
         ['addresses', status.addresses],
         ['api', client.url]
@@ -97,21 +100,42 @@ export function queryCommands(program: Command): void {
   )
 }
 
-function formatPeers({ connected, known }: PeersAnswer): string {
-  const now = Date.now()
+function formatPeers({ live, connected, known }: PeersAnswer): string {
+  const inView = new Set(live.map((peer) => peer.peerId))
+  const elsewhere = connected.filter((peer) => !inView.has(peer.peerId))
   const lines = [
-    connected.length === 0
-      ? 'no connected peers'
-      : formatTable(
-          ['PEER', 'DIRECTION', 'FOR', 'ADDRESS'],
-          connected.map((peer) => [
-            shortPeerId(peer.peerId),
-            peer.direction,
-            formatDuration(now - peer.since),
-            peer.addresses[0] ?? '-'
-          ])
-        )
+    formatTable(
+      ['PEER', 'ADDRESS', 'CORES', 'LOAD', 'MEM FREE', 'DISK FREE', 'SLOTS', 'LABELS', 'AGE'],
+      live.map((peer) => [
+        shortPeerId(peer.peerId),
+        peer.self ? '(this node)' : (peer.address ?? '-'),
+        String(peer.cores),
+        peer.load1.toFixed(2),
+        formatBytes(peer.memory.free),
+        formatBytes(peer.disk.free),
+        `${peer.slots.busy}/${peer.slots.total}${peer.slots.queued > 0 ? ` +${peer.slots.queued}` : ''}`,
+        Object.entries(peer.labels)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(',') || '-',
+        `${(peer.ageMs / 1000).toFixed(1)}s`
+      ])
+    )
   ]
+
+  if (elsewhere.length > 0) {
+    lines.push(
+      '',
+      `connected, no advert yet (${elsewhere.length}):`,
+      formatTable(
+        ['PEER', 'DIRECTION', 'ADDRESS'],
+        elsewhere.map((peer) => [
+          shortPeerId(peer.peerId),
+          peer.direction,
+          peer.addresses[0] ?? '-'
+        ])
+      )
+    )
+  }
 
   if (known.length > 0) {
     lines.push(

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createMeshNode, type MeshNode } from '../../src/index.js'
+import { DaemonFleet, runCliJson } from '../helpers/cli.js'
+import { localInit, trackNodes } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+
+interface PeersJson {
+  live: Array<{ peerId: string; labels: Record<string, string> }>
+}
+
+/** Resolves with the reason and time when `peerId` leaves the node's view. */
+function leaves(node: MeshNode, peerId: string): Promise<{ reason: string; at: number }> {
+  return new Promise((resolve) => {
+    node.view.addEventListener('peer:left', (evt) => {
+      if (evt.detail.peerId === peerId)
+        resolve({ reason: evt.detail.reason, at: performance.now() })
+    })
+  })
+}
+
+describe('failure detection across processes', () => {
+  const fleet = new DaemonFleet()
+  const nodes = trackNodes()
+
+  afterEach(async () => {
+    await fleet.cleanup()
+  })
+
+  it('drops a killed daemon within 2 s, and a hung one within TTL + 1 s until it resumes', async () => {
+    const first = await fleet.start(await fleet.tempDir(), ['daemon', '--label', 'zone=eu'])
+    const { token } = await runCliJson<{ token: string }>(['invite', '--data-dir', first.dataDir])
+    const second = await fleet.start(await fleet.tempDir(), ['join', token, '--label', 'gpu=none'])
+    const ids = await Promise.all(
+      [first, second].map(
+        async (d) =>
+          (await runCliJson<{ peerId: string }>(['status', '--data-dir', d.dataDir])).peerId
+      )
+    )
+    const [firstId, secondId] = ids as [string, string]
+    const observer = await createMeshNode(localInit({ join: token }))
+    nodes.push(observer)
+    await waitFor(() => observer.view.size === 3 && observer.peers.length === 2, {
+      timeout: 10_000,
+      message: 'the observer never saw both daemons'
+    })
+
+    // labels given on the command line reach the other daemon's `mycel peers --json`
+    await waitFor(async () => {
+      const { live } = await runCliJson<PeersJson>(['peers', '--data-dir', second.dataDir])
+      return live.find((peer) => peer.peerId === firstId)?.labels.zone === 'eu'
+    })
+
+    // a hung daemon keeps its sockets open: only its silence gives it away
+    const ttl = 3 * 1_000
+    const hungLeft = leaves(observer, firstId)
+    const hungAt = performance.now()
+    first.child.kill('SIGSTOP')
+    const hung = await hungLeft
+    console.log(`hung daemon left the view after ${(hung.at - hungAt).toFixed(0)} ms`)
+    expect(hung.reason).toBe('expired')
+    expect(hung.at - hungAt).toBeLessThan(ttl + 1_000)
+
+    first.child.kill('SIGCONT')
+    await waitFor(() => observer.view.has(firstId), {
+      timeout: 5_000,
+      message: 'the resumed daemon did not rejoin the view'
+    })
+
+    // a killed daemon's connections close: a ping, direct and through a peer, decides
+    const killedLeft = leaves(observer, secondId)
+    const killedAt = performance.now()
+    second.child.kill('SIGKILL')
+    const killed = await killedLeft
+    console.log(`killed daemon left the view after ${(killed.at - killedAt).toFixed(0)} ms`)
+    expect(killed.reason).toBe('disconnected')
+    expect(killed.at - killedAt).toBeLessThan(2_000)
+  })
+})
