@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import type { ComponentLogger } from '@libp2p/interface'
-import { InvalidConfigError } from '../errors.js'
+import { ListenFailedError, NotStartedError } from '../errors.js'
 import type { MeshNode } from '../node/mesh-node.js'
 import { assertHostPort } from '../repo/config.js'
 import { createApiApp } from './app.js'
@@ -30,7 +30,7 @@ export class ApiServer {
   /** The URL the API answers on, once started. */
   get url(): string {
     if (this.address === undefined) {
-      throw new Error('the API server is not started')
+      throw new NotStartedError('the API server is not started')
     }
 
     const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address
@@ -41,7 +41,7 @@ export class ApiServer {
   /**
    * Starts listening.
    *
-   * @throws {InvalidConfigError} when the address is taken or cannot be bound
+   * @throws {ListenFailedError} when the address is taken or cannot be bound
    */
   async start(): Promise<void> {
     const { hostname, port } = splitHostPort(assertHostPort('the API address', this.init.listen))
@@ -52,7 +52,7 @@ export class ApiServer {
       const server = serve({ fetch: app.fetch, hostname, port }, resolve)
       server.once('error', (err: NodeJS.ErrnoException) => {
         reject(
-          new InvalidConfigError(
+          new ListenFailedError(
             `cannot serve the API on ${this.init.listen}: ${err.code ?? err.message}`,
             {
               cause: err

@@ -4,8 +4,8 @@
  */
 
 import { type ApiEndpoint, readApiFile } from '../daemon/api-file.js'
-import { isRunning } from '../daemon/lock.js'
 import { ApiError, DaemonNotRunningError } from '../errors.js'
+import { isRunning } from '../repo/lock.js'
 
 /** How long the CLI waits for the daemon to answer. */
 const REQUEST_TIMEOUT = 10_000 // ms

@@ -7,7 +7,7 @@ import { VERSION } from '../version.js'
 import { daemonCommand } from './commands/daemon.js'
 import { initCommand } from './commands/init.js'
 import { queryCommands } from './commands/query.js'
-import { describeError, exitCodeOf } from './exit.js'
+import { describeError, EXIT_FAILURE, exitCodeOf } from './exit.js'
 import { note } from './output.js'
 
 function buildProgram(): Command {
@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
 
 process.on('unhandledRejection', (err) => {
   note(describeError(err))
+  process.exitCode = EXIT_FAILURE
 })
 
 await main(process.argv)

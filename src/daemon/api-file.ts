@@ -50,7 +50,12 @@ export async function readApiFile(dataDir: string): Promise<ApiEndpoint> {
     throw new DataDirError(`cannot use ${path}: it is not valid JSON`, { cause: err })
   }
 
-  if (typeof endpoint.url !== 'string' || typeof endpoint.token !== 'string') {
+  if (
+    typeof endpoint !== 'object' ||
+    endpoint === null ||
+    typeof endpoint.url !== 'string' ||
+    typeof endpoint.token !== 'string'
+  ) {
     throw new DataDirError(`cannot use ${path}: it lacks the API's url or token`)
   }
 

@@ -12,7 +12,6 @@ import type { MeshNode } from '../node/mesh-node.js'
 import { ensureDir } from '../repo/files.js'
 import { Repo } from '../repo/repo.js'
 import { removeApiFile, writeApiFile } from './api-file.js'
-import { acquireLock, releaseLock } from './lock.js'
 
 export interface DaemonInit
   extends Pick<
@@ -69,49 +68,63 @@ export class Daemon {
 
     await ensureDir(dataDir)
     const firstRun = !(await Repo.exists(dataDir))
-    await acquireLock(dataDir)
-
-    const cleanup: Array<() => Promise<void>> = [() => releaseLock(dataDir)]
+    // the node locks the data directory when it starts
+    const node = await createMeshNode({ ...withoutUndefined(init), logger })
+    const token = randomBytes(32).toString('base64url')
+    const api = new ApiServer({
+      node,
+      token,
+      listen: init.apiListen ?? (node.repo as Repo).config.apiListen,
+      logger
+    })
 
     try {
-      const node = await createMeshNode({ ...withoutUndefined(init), logger })
-      cleanup.unshift(() => node.stop())
-
-      const repo = node.repo as Repo
-      const token = randomBytes(32).toString('base64url')
-      const api = new ApiServer({
-        node,
-        token,
-        listen: init.apiListen ?? repo.config.apiListen,
-        logger
-      })
       await api.start()
-      cleanup.unshift(() => api.stop())
-
       await writeApiFile(dataDir, { url: api.url, token, pid: process.pid })
-      log('daemon of %p running, API on %s', node.peerId, api.url)
-
-      return new Daemon(node, api, dataDir, firstRun, log)
     } catch (err) {
-      for (const step of cleanup) {
-        await step().catch((cleanupErr: Error) => {
-          log.error('clean-up after a failed start failed - %e', cleanupErr)
-        })
-      }
-
+      await runAll([() => api.stop(), () => node.stop()], log)
       throw err
     }
+
+    log('daemon of %p running, API on %s', node.peerId, api.url)
+
+    return new Daemon(node, api, dataDir, firstRun, log)
   }
 
-  /** Stops the API and the node, then removes `api.json` and the lock. */
+  /**
+   * Removes `api.json`, stops the API and the node (which gives up the lock).
+   * Every step runs even when one fails; the first failure is thrown after.
+   */
   async stop(): Promise<void> {
     this.log('stopping')
-    await removeApiFile(this.dataDir)
-    await this.api.stop()
-    await this.node.stop()
-    await releaseLock(this.dataDir)
+    const failure = await runAll(
+      [() => removeApiFile(this.dataDir), () => this.api.stop(), () => this.node.stop()],
+      this.log
+    )
+
+    if (failure !== undefined) {
+      throw failure
+    }
+
     this.log('stopped')
   }
+}
+
+/** Runs every step in order, logging failures; returns the first. */
+async function runAll(
+  steps: ReadonlyArray<() => Promise<void>>,
+  log: Logger
+): Promise<Error | undefined> {
+  let first: Error | undefined
+
+  for (const step of steps) {
+    await step().catch((err: Error) => {
+      log.error('a stop step failed - %e', err)
+      first ??= err
+    })
+  }
+
+  return first
 }
 
 function withoutUndefined<T extends object>(value: T): T {

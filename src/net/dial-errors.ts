@@ -15,14 +15,36 @@ import { DialFailedError, SwarmKeyMismatchError } from '../errors.js'
  */
 const HANDSHAKE_FAILURE = 'EncryptionFailedError'
 
-/** Classifies a dial error. */
+/**
+ * Noise, when the peer proves another identity than the `/p2p/` id dialled:
+ * the address now belongs to another node of the same mesh.
+ */
+const IDENTITY_MISMATCH = /identity key|does not match expected|unexpected peer/i
+
+/**
+ * Classifies a dial error. libp2p folds every failure during the handshake
+ * into one error name; a timeout or reset there is, behind a private
+ * network, nearly always another swarm key, so it is reported as one. An
+ * identity mismatch is told apart by its message.
+ */
 export function classifyDialError(err: unknown, peer: PeerId | string): Error {
   const causes = flatten(err)
+  const identity = causes.find(
+    (cause) => isHandshakeFailure(cause) && IDENTITY_MISMATCH.test((cause as Error).message)
+  )
+
+  if (identity !== undefined) {
+    return new DialFailedError(
+      `could not connect to ${peer.toString()}: another node answers at its address ` +
+        `(${(identity as Error).message})`,
+      { cause: err }
+    )
+  }
 
   if (causes.some((cause) => isHandshakeFailure(cause))) {
     return new SwarmKeyMismatchError(
-      `could not join ${peer.toString()}: the connection opened but the handshake failed, ` +
-        'so the peer is not in this mesh or uses a different swarm key',
+      `could not join ${peer.toString()}: the connection opened but the handshake failed; ` +
+        'the peer most likely uses a different swarm key (it is not in this mesh)',
       { cause: err }
     )
   }

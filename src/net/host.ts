@@ -57,6 +57,19 @@ export interface HostInit {
   logger?: ComponentLogger
 }
 
+/** How often mDNS asks the LAN for peers of the mesh. */
+export const MDNS_INTERVAL = 5_000 // ms
+/** Inbound connections one host may open a second on a loopback or LAN mesh. */
+export const LOCAL_INBOUND_THRESHOLD = 100
+
+/**
+ * How long the peer store keeps a peer's addresses, and the peer itself,
+ * after it first learned them. libp2p's defaults (1 h and 6 h) would leave a
+ * node that was down for an afternoon with no one to dial when it restarts.
+ */
+export const PEER_ADDRESS_AGE = 7 * 24 * 3_600_000 // ms: a week
+export const PEER_AGE = 30 * 24 * 3_600_000 // ms: a month
+
 /**
  * How gossipsub scores peers on the advert topic: every advert a peer sends
  * that fails validation costs it 10 points squared (so three put it below the
@@ -81,7 +94,9 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
   }
 
   if (init.mdns) {
-    peerDiscovery.push(mdns({ serviceTag: mdnsServiceTag(init.mesh), interval: 5_000 }))
+    peerDiscovery.push(
+      mdns({ serviceTag: mdnsServiceTag(init.mesh, init.swarmKey), interval: MDNS_INTERVAL })
+    )
   }
 
   return createLibp2p({
@@ -90,6 +105,7 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
     datastore: init.datastore,
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     addresses: { listen: init.listen },
+    peerStore: { maxAddressAge: PEER_ADDRESS_AGE, maxPeerAge: PEER_AGE },
     transports: [tcp(), webSockets()],
     connectionProtector: preSharedKey({ psk: init.swarmKey }),
     connectionEncrypters: [noise()],
@@ -97,7 +113,7 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
     peerDiscovery,
     connectionManager: {
       allow: allowedInbound(init.network),
-      ...(local ? { inboundConnectionThreshold: 100 } : {})
+      ...(local ? { inboundConnectionThreshold: LOCAL_INBOUND_THRESHOLD } : {})
     },
     services: {
       identify: identify({ protocolPrefix }),

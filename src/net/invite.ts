@@ -110,6 +110,10 @@ function readBody(json: Uint8Array): Invite {
     throw new InvalidInviteError('the invite token does not hold a readable invite', { cause: err })
   }
 
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidInviteError('the invite token does not hold an invite')
+  }
+
   if (body.v !== INVITE_VERSION) {
     throw new InvalidInviteError(
       `the invite token has version ${String(body.v)}, this mycel reads version ${INVITE_VERSION}`

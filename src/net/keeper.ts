@@ -192,11 +192,6 @@ export class ConnectionKeeper
     this.dialing.clear()
   }
 
-  /** How many distinct peers the node is connected to now. */
-  connectedPeers(): number {
-    return new Set(this.components.connectionManager.getConnections().map((c) => c.remotePeer)).size
-  }
-
   private onChange(): void {
     this.schedule(0)
   }
@@ -309,8 +304,12 @@ export class ConnectionKeeper
     this.walking = true
     this.walkKey(knownBefore, { signal: this.walkSignal() })
       .catch((err: Error) => {
+        // nobody to ask (a mesh of one) or nobody answered: wait longer next time
+        this.walkDelay = nextWalkDelay(this.walkDelay, false, this.walkLimits)
+        this.nextWalkAt = Date.now() + this.walkDelay
+
         if (this.started) {
-          this.log.error('DHT walk failed - %e', err)
+          this.log('DHT walk found nobody - %e; next walk in %d ms', err, this.walkDelay)
         }
       })
       .finally(() => {

@@ -20,15 +20,22 @@ export class BufferingWebSocket extends WebSocket {
 
   constructor(...args: ConstructorParameters<typeof WebSocket>) {
     super(...args)
-    this.on('message', this.keep)
+    super.on('message', this.keep)
   }
 
-  override addEventListener(...args: Parameters<WebSocket['addEventListener']>): void {
-    super.addEventListener(...args)
+  // `addEventListener('message', …)` registers through `on` as well
+  override on(...args: Parameters<WebSocket['on']>): this {
+    super.on(...args)
+    this.flush(args[0])
 
+    return this
+  }
+
+  /** Hands what came early to the first message listener, then stops keeping. */
+  private flush(event: string | symbol): void {
     const early = this.early
 
-    if (args[0] !== 'message' || early === undefined) {
+    if (event !== 'message' || early === undefined) {
       return
     }
 

@@ -5,7 +5,10 @@
  *
  * Protocol ids read `/mycel/<mesh>/<part>/<major>.<minor>.<patch>`.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toString as bytesToString } from 'uint8arrays'
 import { InvalidConfigError } from '../errors.js'
+import { swarmKeySecret } from './swarm-key.js'
 
 /** A mesh name: lowercase letters, digits and inner hyphens, 1 to 32 characters. */
 export const MESH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/
@@ -38,9 +41,16 @@ export function protocolId(mesh: string, part: string, version = '1.0.0'): strin
   return `${meshPrefix(mesh)}/${part}/${version}`
 }
 
-/** The mDNS service tag of a mesh, so nodes of other meshes on the LAN are not even seen. */
-export function mdnsServiceTag(mesh: string): string {
-  return `_mycel-${mesh}._udp.local`
+/**
+ * The mDNS service tag of a mesh: its name and a fingerprint of its swarm key
+ * (the first 8 hex digits of the key's SHA-256, which give the key away no
+ * more than its name does), so nodes of other meshes on the LAN, even ones
+ * of the same name, are not even seen.
+ */
+export function mdnsServiceTag(mesh: string, swarmKey: Uint8Array): string {
+  const fingerprint = bytesToString(sha256(swarmKeySecret(swarmKey)).subarray(0, 4), 'base16')
+
+  return `_mycel-${mesh}-${fingerprint}._udp.local`
 }
 
 /** A gossipsub topic of a mesh, e.g. `topicName('lab', 'adverts', 1)` is `/mycel/lab/adverts/1`. */

@@ -4,6 +4,7 @@
  * precedence below whatever the caller sets directly.
  */
 
+import { networkInterfaces } from 'node:os'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
@@ -159,7 +160,9 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
     bootstrap,
     mdns: init.mdns ?? repo?.config.mdns ?? true,
     network:
-      init.network === undefined || init.network === 'auto' ? networkKind(listen) : init.network,
+      init.network === undefined || init.network === 'auto'
+        ? networkKind(listen, interfaceAddresses())
+        : init.network,
     keeper: { ...init.keeper, target },
     adverts: {
       ...init.adverts,
@@ -207,6 +210,15 @@ async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
     )
   }
 
+  if (
+    init.swarmKey !== undefined &&
+    !equals(swarmKeySecret(repo.swarmKey), swarmKeySecret(init.swarmKey))
+  ) {
+    throw new DataDirError(
+      `${dir} holds another swarm key than the one given; use another --data-dir`
+    )
+  }
+
   if (invite === undefined) {
     return repo
   }
@@ -228,4 +240,9 @@ async function openRepo(init: MeshNodeInit, invite?: Invite): Promise<Repo> {
   }
 
   return repo
+}
+
+/** The IP addresses of this machine's network interfaces. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
 }

@@ -2,7 +2,7 @@
  * A mesh node: one libp2p host in a private mesh, kept connected to its peers.
  * The daemon runs one; an application embeds one with `createMeshNode()`.
  */
-import type { AbortOptions, PeerId, Startable } from '@libp2p/interface'
+import type { AbortOptions, Logger, PeerId, Startable } from '@libp2p/interface'
 import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
@@ -14,6 +14,7 @@ import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
+import { acquireLock, releaseLock } from '../repo/lock.js'
 import type { Repo } from '../repo/repo.js'
 import { VERSION } from '../version.js'
 
@@ -100,6 +101,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   /** The data directory, when the node has one. */
   readonly repo?: Repo
   private readonly swarmKey: Uint8Array
+  private readonly log: Logger
   private startedAt = 0
 
   constructor(parts: MeshNodeParts) {
@@ -109,6 +111,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     this.libp2p = parts.libp2p
     this.peerId = parts.libp2p.peerId
     this.repo = parts.repo
+    this.log = parts.libp2p.logger.forComponent('mycel:node')
 
     this.libp2p.addEventListener('peer:connect', (evt) => {
       this.safeDispatchEvent('peer:connected', { detail: evt.detail })
@@ -133,20 +136,34 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
    * @throws {ListenFailedError} when a listen address is taken or not on this machine
    */
   async start(): Promise<void> {
+    if (this.repo !== undefined) {
+      await acquireLock(this.repo.dir)
+    }
+
     try {
       await this.libp2p.start()
     } catch (err) {
-      await Promise.resolve()
-        .then(async () => this.libp2p.stop())
-        .catch(() => {})
+      await this.stop().catch((stopErr: Error) => {
+        this.log.error('stopping after a failed start failed - %e', stopErr)
+      })
       throw listenError(err)
     }
 
     this.startedAt = Date.now()
+    this.log('node %p started in mesh %s', this.peerId, this.mesh)
   }
 
+  /** Leaves the mesh (telling the others), closes every connection and unlocks the data directory. */
   async stop(): Promise<void> {
-    await this.libp2p.stop()
+    try {
+      await this.libp2p.stop()
+    } finally {
+      if (this.repo !== undefined) {
+        await releaseLock(this.repo.dir)
+      }
+    }
+
+    this.log('node %p stopped', this.peerId)
   }
 
   /** The live peers of the mesh with their adverts, this node included. */
@@ -287,6 +304,10 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   invite(): string {
     if (!this.isStarted()) {
       throw new NotStartedError('start the node before inviting others: it has no addresses yet')
+    }
+
+    if (this.multiaddrs.length === 0) {
+      throw new NotStartedError('this node listens on no address, so no one could join through it')
     }
 
     // addresses others can reach come first: not loopback, and TCP before WebSockets

@@ -60,7 +60,14 @@ describe('the local HTTP API', () => {
     expect(status.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
 
     const peers = await json(await get('/v1/peers', endpoint.token))
-    expect(peers).toEqual({ connected: [], known: [] })
+    expect(peers).toMatchObject({ connected: [], known: [] })
+    expect(peers.live).toHaveLength(1)
+    expect(peers.live[0]).toMatchObject({ peerId: daemon.node.peerId.toString(), self: true })
+    expect(peers.live[0].cores).toBeGreaterThan(0)
+
+    const view = await json(await get('/v1/view', endpoint.token))
+    expect(view.live).toHaveLength(1)
+    expect(view.adverts.published).toBeGreaterThan(0)
 
     const { token } = await json(await get('/v1/invite', endpoint.token))
     expect(token).toMatch(/^mycel1/)

@@ -137,7 +137,7 @@ describe('the command line given bad input', () => {
     expectOneLineError(
       await runCli(['daemon', '--data-dir', dir, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']),
       1,
-      /^mycel: another daemon \(pid \d+\) is using/
+      /^mycel: another mycel node \(pid \d+\) is using/
     )
   })
 })

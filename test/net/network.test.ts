@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidConfigError } from '../../src/errors.js'
 import { allowedInbound, networkKind } from '../../src/net/network.js'
+import { generateSwarmKey } from '../../src/net/swarm-key.js'
 import { assertMeshName, mdnsServiceTag, protocolId } from '../../src/net/wire-names.js'
 
 describe('the kind of network a node listens on', () => {
@@ -9,8 +10,14 @@ describe('the kind of network a node listens on', () => {
     expect(networkKind(['/ip4/127.0.0.1/tcp/0', '/ip4/192.168.1.4/tcp/0'])).toBe('lan')
   })
 
-  it('is a LAN for private and unspecified addresses', () => {
-    expect(networkKind(['/ip4/0.0.0.0/tcp/4300', '/ip4/10.1.2.3/tcp/0'])).toBe('lan')
+  it('is a LAN for private addresses, and unspecified ones on a machine without a public one', () => {
+    expect(networkKind(['/ip4/10.1.2.3/tcp/0', '/ip4/192.168.1.4/tcp/0'])).toBe('lan')
+    expect(networkKind(['/ip4/0.0.0.0/tcp/4300'], ['127.0.0.1', '10.0.0.5', 'fe80::1'])).toBe('lan')
+  })
+
+  it('is public for unspecified addresses on a machine with a public address', () => {
+    expect(networkKind(['/ip4/0.0.0.0/tcp/4300'], ['127.0.0.1', '203.0.114.7'])).toBe('public')
+    expect(networkKind(['/ip6/::/tcp/4300'], ['::1', '2a01:4f8::1'])).toBe('public')
   })
 
   it('is public as soon as one address is', () => {
@@ -28,7 +35,10 @@ describe('wire names', () => {
   it('carry the mesh name', () => {
     expect(protocolId('lab', 'kad')).toBe('/mycel/lab/kad/1.0.0')
     expect(protocolId('lab', 'rpc', '2.1.0')).toBe('/mycel/lab/rpc/2.1.0')
-    expect(mdnsServiceTag('lab')).toBe('_mycel-lab._udp.local')
+    const key = generateSwarmKey()
+    expect(mdnsServiceTag('lab', key)).toMatch(/^_mycel-lab-[0-9a-f]{8}\._udp\.local$/)
+    expect(mdnsServiceTag('lab', key)).toBe(mdnsServiceTag('lab', key))
+    expect(mdnsServiceTag('lab', generateSwarmKey())).not.toBe(mdnsServiceTag('lab', key))
   })
 
   it('accept only names that fit a protocol id and a DNS label', () => {

@@ -1,6 +1,5 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
 import { createMeshNode, generateSwarmKey, PeerNotFoundError } from '../../src/index.js'
 import { localInit, trackNodes } from '../helpers/mesh.js'
@@ -23,18 +22,19 @@ describe('finding peers through the DHT', () => {
     nodes.push(sought)
 
     await waitFor(() => hub.peers.length === 2, { message: 'the leaves never reached the hub' })
-    expect(seeker.peers.map(String)).not.toContain(sought.peerId.toString())
 
-    // findPeer skips the local peer store and asks the mesh; the hub adds each
-    // leaf to its routing table once identify has run, so ask until it answers
-    let addrs: Multiaddr[] = []
-    await waitFor(
-      async () => {
-        addrs = await seeker.findPeer(sought.peerId).catch(() => [])
-        return addrs.length > 0
-      },
-      { message: 'the DHT never found the peer' }
-    )
+    // the hub adds each leaf to its routing table once identify has run: wait until it can answer
+    await waitFor(async () => (await seeker.findPeer(sought.peerId).catch(() => [])).length > 0, {
+      message: 'the DHT never found the peer'
+    })
+
+    // now make the seeker a stranger to the sought peer: no connection, nothing in its peer store
+    await seeker.libp2p.hangUp(sought.peerId)
+    await seeker.libp2p.peerStore.delete(sought.peerId)
+    expect(seeker.peers.map(String)).not.toContain(sought.peerId.toString())
+    expect(await seeker.libp2p.peerStore.has(sought.peerId)).toBe(false)
+
+    const addrs = await seeker.findPeer(sought.peerId)
 
     const ports = (mas: { toString(): string }[]) =>
       mas.map((ma) => ma.toString().split('/p2p/')[0])

@@ -55,6 +55,11 @@ describe('a private mesh', () => {
     const mycel = (node: MeshNode) =>
       node.libp2p.getProtocols().filter((p) => p.startsWith('/mycel/'))
 
+    // gossipsub keeps its standard ids; its topics carry the mesh name instead
+    for (const protocol of a.libp2p.getProtocols()) {
+      expect(protocol).toMatch(/^(\/mycel\/alpha\/|\/meshsub\/)/)
+    }
+
     expect(mycel(a)).toEqual(
       expect.arrayContaining(['/mycel/alpha/kad/1.0.0', '/mycel/alpha/id/1.0.0'])
     )

@@ -3,7 +3,7 @@
  * SIGINT or SIGTERM, then stop it cleanly and exit 0.
  */
 import type { Command } from 'commander'
-import { Daemon, type DaemonInit } from '../../daemon/daemon.js'
+import type { Daemon, DaemonInit } from '../../daemon/daemon.js'
 import { decodeInvite } from '../../net/invite.js'
 import { formatFields, note, print } from '../output.js'
 import { collect, count, dataDirOf, labelsOf } from './options.js'
@@ -13,7 +13,7 @@ interface DaemonOptions {
   bootstrap: string[]
   apiListen?: string
   mesh?: string
-  mdns: boolean
+  mdns?: boolean
   targetConnections?: number
   label: string[]
 }
@@ -41,7 +41,7 @@ export function daemonCommand(program: Command): void {
       .description('run a node in the foreground (sets up the data directory on first run)')
       .option('--mesh <name>', 'mesh to create on first run (default "default")')
   ).action(async (options: DaemonOptions, cmd: Command) => {
-    await runDaemon(dataDirOf(cmd), options)
+    await runDaemon(dataDirOf(cmd), given(options, cmd))
   })
 
   daemonOptions(
@@ -52,14 +52,21 @@ export function daemonCommand(program: Command): void {
   ).action(async (token: string, options: DaemonOptions, cmd: Command) => {
     // a bad token is refused before anything is written to disk
     decodeInvite(token)
-    await runDaemon(dataDirOf(cmd), options, token)
+    await runDaemon(dataDirOf(cmd), given(options, cmd), token)
   })
+}
+
+/** The options without `mdns` unless `--no-mdns` was given, so the config file's value holds. */
+function given(options: DaemonOptions, cmd: Command): DaemonOptions {
+  const { mdns, ...rest } = options
+
+  return cmd.getOptionValueSource('mdns') === 'cli' ? { ...rest, mdns } : rest
 }
 
 async function runDaemon(dataDir: string, options: DaemonOptions, join?: string): Promise<void> {
   const init: DaemonInit = {
     dataDir,
-    mdns: options.mdns,
+    ...(options.mdns === undefined ? {} : { mdns: options.mdns }),
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     ...(options.bootstrap.length > 0 ? { bootstrap: options.bootstrap } : {}),
     ...(options.apiListen === undefined ? {} : { apiListen: options.apiListen }),
@@ -70,6 +77,8 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
     ...(join === undefined ? {} : { join }),
     ...(options.label.length > 0 ? { labels: labelsOf(options.label) } : {})
   }
+  // loaded here, so that commands which only ask a daemon do not load libp2p
+  const { Daemon } = await import('../../daemon/daemon.js')
   const daemon = await Daemon.start(init)
   const { node } = daemon
 
@@ -97,8 +106,36 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
   reportForeignPeers(daemon)
   await untilSignal()
   note('stopping…')
-  await daemon.stop()
-  process.exit(0)
+  process.exit(await stopWithin(daemon, STOP_DEADLINE))
+}
+
+/** How long a stop may take before the process exits anyway. */
+const STOP_DEADLINE = 10_000 // ms
+/** Peers the daemon remembers having warned about. */
+const MAX_REPORTED = 1_024
+
+/** Stops the daemon; the exit code is 0 when it stopped cleanly in time, else 1. */
+async function stopWithin(daemon: Daemon, deadline: number): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      note(`mycel: the node did not stop within ${deadline / 1000} s; exiting`)
+      resolve(1)
+    }, deadline)
+  })
+  const stopped = daemon.stop().then(
+    () => 0,
+    (err: Error) => {
+      note(`mycel: stopping failed: ${err.message}`)
+      return 1
+    }
+  )
+
+  try {
+    return await Promise.race([stopped, late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Says once per peer when a peer refuses us for holding another swarm key. */
@@ -109,6 +146,10 @@ function reportForeignPeers(daemon: Daemon): void {
     const { peerId, error } = evt.detail
 
     if (error.name === 'SwarmKeyMismatchError' && !reported.has(peerId.toString())) {
+      if (reported.size >= MAX_REPORTED) {
+        reported.clear()
+      }
+
       reported.add(peerId.toString())
       note(`warning: ${error.message}`)
     }
