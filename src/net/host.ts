@@ -71,15 +71,20 @@ export const PEER_ADDRESS_AGE = 7 * 24 * 3_600_000 // ms: a week
 export const PEER_AGE = 30 * 24 * 3_600_000 // ms: a month
 
 /**
- * How gossipsub scores peers on the advert topic: every advert a peer sends
- * that fails validation costs it 10 points squared (so three put it below the
- * graylist threshold of -80, where its messages are no longer read), and the
- * penalty halves about every 7 s. Other score terms keep their defaults.
+ * How gossipsub scores peers on the advert topic: only by penalty. Each
+ * advert a peer sends that fails validation adds to a count whose square
+ * costs it 10 points (three put it below the graylist threshold of -80, where
+ * its messages are no longer read); the count decays by a tenth a second.
  */
 const ADVERT_TOPIC_SCORE = createTopicScoreParams({
   topicWeight: 1,
   invalidMessageDeliveriesWeight: -10,
-  invalidMessageDeliveriesDecay: 0.9
+  invalidMessageDeliveriesDecay: 0.9,
+  // every node sends its own adverts on a timer: delivering them earns nothing
+  timeInMeshWeight: 0,
+  firstMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesWeight: 0,
+  meshFailurePenaltyWeight: 0
 })
 
 /** Creates, but does not start, the libp2p host of a mesh node. */

@@ -628,12 +628,12 @@ export namespace Memory {
 
         if ((obj.total != null && obj.total !== 0)) {
           w.uint32(8)
-          w.int64Number(obj.total)
+          w.sint64Number(obj.total)
         }
 
         if ((obj.free != null && obj.free !== 0)) {
           w.uint32(16)
-          w.int64Number(obj.free)
+          w.sint64Number(obj.free)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -652,11 +652,11 @@ export namespace Memory {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.total = reader.int64Number()
+              obj.total = reader.sint64Number()
               break
             }
             case 2: {
-              obj.free = reader.int64Number()
+              obj.free = reader.sint64Number()
               break
             }
             default: {
@@ -677,14 +677,14 @@ export namespace Memory {
             case 1: {
               yield {
                 field: `${prefix}.total`,
-                value: reader.int64Number()
+                value: reader.sint64Number()
               }
               break
             }
             case 2: {
               yield {
                 field: `${prefix}.free`,
-                value: reader.int64Number()
+                value: reader.sint64Number()
               }
               break
             }
@@ -740,12 +740,12 @@ export namespace Disk {
 
         if ((obj.capacity != null && obj.capacity !== 0)) {
           w.uint32(8)
-          w.int64Number(obj.capacity)
+          w.sint64Number(obj.capacity)
         }
 
         if ((obj.free != null && obj.free !== 0)) {
           w.uint32(16)
-          w.int64Number(obj.free)
+          w.sint64Number(obj.free)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -764,11 +764,11 @@ export namespace Disk {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.capacity = reader.int64Number()
+              obj.capacity = reader.sint64Number()
               break
             }
             case 2: {
-              obj.free = reader.int64Number()
+              obj.free = reader.sint64Number()
               break
             }
             default: {
@@ -789,14 +789,14 @@ export namespace Disk {
             case 1: {
               yield {
                 field: `${prefix}.capacity`,
-                value: reader.int64Number()
+                value: reader.sint64Number()
               }
               break
             }
             case 2: {
               yield {
                 field: `${prefix}.free`,
-                value: reader.int64Number()
+                value: reader.sint64Number()
               }
               break
             }
