@@ -5,6 +5,7 @@
  * connected to us (pruned, or never directly connected) answers and stays.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
+import { lifetimeController, timeoutSignal } from '../net/lifetime.js'
 import type { MeshView } from './view.js'
 
 export interface FailureDetectorInit {
@@ -23,7 +24,7 @@ export interface FailureDetectorInit {
 export class FailureDetector {
   private readonly init: FailureDetectorInit
   private readonly probing = new Set<string>()
-  private controller = new AbortController()
+  private controller = lifetimeController()
 
   constructor(init: FailureDetectorInit) {
     this.init = init
@@ -56,12 +57,12 @@ export class FailureDetector {
   /** Stops every probe under way. */
   stop(): void {
     this.controller.abort()
-    this.controller = new AbortController()
+    this.controller = lifetimeController()
   }
 
   private async decide(peer: PeerId): Promise<boolean> {
     const { timeout } = this.init
-    const signal = () => AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeout)])
+    const signal = () => timeoutSignal(this.controller.signal, timeout)
 
     if (await this.init.pingDirect(peer, signal())) {
       this.init.log.trace('%p answered a direct ping', peer)

@@ -19,18 +19,24 @@ const GPU_QUERY_TIMEOUT = 3_000 // ms
 
 /** Samples cores, load, memory and the disk that holds `path`. */
 export async function sampleResources(path: string, gpu?: Gpu): Promise<Resources> {
-  const cpus = os.cpus()
-
   return {
-    cpu: {
-      cores: os.availableParallelism(),
-      model: cpus[0]?.model.trim() ?? 'unknown',
-      load1: os.loadavg()[0] ?? 0
-    },
+    cpu: { ...processor(), load1: os.loadavg()[0] ?? 0 },
     memory: { total: os.totalmem(), free: os.freemem() },
     disk: await sampleDisk(path),
     ...(gpu === undefined ? {} : { gpu })
   }
+}
+
+let cpuInfo: { cores: number; model: string } | undefined
+
+/** Cores and model, read once: `os.cpus()` is slow and they do not change. */
+function processor(): { cores: number; model: string } {
+  cpuInfo ??= {
+    cores: os.availableParallelism(),
+    model: os.cpus()[0]?.model.trim() ?? 'unknown'
+  }
+
+  return cpuInfo
 }
 
 async function sampleDisk(path: string): Promise<Disk> {

@@ -30,6 +30,7 @@ import {
   nextWalkDelay,
   recordFailure
 } from './dial-policy.js'
+import { lifetimeController, timeoutSignal } from './lifetime.js'
 
 /** Peers the keeper holds connections to. */
 export const DEFAULT_TARGET_CONNECTIONS = 8
@@ -133,7 +134,7 @@ export class ConnectionKeeper
   private readonly walkLimits: { min: number; max: number }
   private readonly dialing = new Set<string>()
   private readonly failures = new Map<string, DialFailure>()
-  private controller = new AbortController()
+  private controller = lifetimeController()
   private timer?: ReturnType<typeof setTimeout>
   private ticking = false
   private tickAgain = false
@@ -168,7 +169,7 @@ export class ConnectionKeeper
 
   start(): void {
     this.started = true
-    this.controller = new AbortController()
+    this.controller = lifetimeController()
   }
 
   /** Begins keeping connections once every other service has started. */
@@ -260,13 +261,13 @@ export class ConnectionKeeper
     }
 
     if (targets.length < missing && now >= this.nextWalkAt) {
-      this.walk(known.length)
+      this.walk(new Set([this.components.peerId.toString(), ...known.map((p) => p.id.toString())]))
     }
   }
 
   private dial(id: string): void {
     const peerId = peerIdFromString(id)
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.dialTimeout)])
+    const signal = timeoutSignal(this.controller.signal, this.dialTimeout)
     this.dialing.add(id)
     this.log.trace('dialling %p', peerId)
 
@@ -296,17 +297,17 @@ export class ConnectionKeeper
       })
   }
 
-  private walk(knownBefore: number): void {
+  private walk(known: ReadonlySet<string>): void {
     if (this.walking) {
       return
     }
 
     this.walking = true
-    this.walkKey(knownBefore, { signal: this.walkSignal() })
+    this.walkKey(known, { signal: timeoutSignal(this.controller.signal, WALK_TIMEOUT) })
+      .then((fresh) => this.afterWalk(fresh > 0))
       .catch((err: Error) => {
-        // nobody to ask (a mesh of one) or nobody answered: wait longer next time
-        this.walkDelay = nextWalkDelay(this.walkDelay, false, this.walkLimits)
-        this.nextWalkAt = Date.now() + this.walkDelay
+        // nobody to ask (a mesh of one), or nobody answered
+        this.afterWalk(false)
 
         if (this.started) {
           this.log('DHT walk found nobody - %e; next walk in %d ms', err, this.walkDelay)
@@ -317,34 +318,32 @@ export class ConnectionKeeper
       })
   }
 
-  private walkSignal(): AbortSignal {
-    return AbortSignal.any([this.controller.signal, AbortSignal.timeout(WALK_TIMEOUT)])
-  }
-
-  private async walkKey(knownBefore: number, options: AbortOptions): Promise<void> {
-    // alternate between our own neighbourhood and a random part of the key space
+  /**
+   * Asks the DHT for the peers closest to a key: our own id while walks turn
+   * up new peers (our neighbourhood), a random key once they stop (another
+   * part of the mesh). Returns how many peers it found that were not known.
+   */
+  private async walkKey(known: ReadonlySet<string>, options: AbortOptions): Promise<number> {
     const key =
       this.walkDelay === this.walkLimits.min
         ? this.components.peerId.toMultihash().bytes
         : crypto.getRandomValues(new Uint8Array(32))
     let found = 0
+    let fresh = 0
 
-    this.log.trace('walking the DHT')
-
-    for await (const _peer of this.components.peerRouting.getClosestPeers(key, options)) {
+    for await (const peer of this.components.peerRouting.getClosestPeers(key, options)) {
       found++
+      fresh += known.has(peer.id.toString()) ? 0 : 1
     }
 
-    const knownAfter = (await this.components.peerStore.all(options)).length
-    const foundNew = knownAfter > knownBefore
+    this.log('DHT walk found %d peers, %d new', found, fresh)
+
+    return fresh
+  }
+
+  private afterWalk(foundNew: boolean): void {
     this.walkDelay = nextWalkDelay(this.walkDelay, foundNew, this.walkLimits)
     this.nextWalkAt = Date.now() + this.walkDelay
-    this.log(
-      'DHT walk found %d peers, %d new; next walk in %d ms',
-      found,
-      knownAfter - knownBefore,
-      this.walkDelay
-    )
 
     if (foundNew) {
       this.schedule(0)
