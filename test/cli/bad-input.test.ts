@@ -1,4 +1,5 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeInvite, generateSwarmKey } from '../../src/index.js'
@@ -128,6 +129,31 @@ describe('the command line given bad input', () => {
       2,
       /^mycel: expected .*"not-an-address"/
     )
+  })
+
+  it('says when the API address is taken, with exit code 1', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const { port } = taken.address() as AddressInfo
+
+    try {
+      expectOneLineError(
+        await runCli([
+          'daemon',
+          '--data-dir',
+          await fleet.tempDir(),
+          '--no-mdns',
+          '--listen',
+          '/ip4/127.0.0.1/tcp/0',
+          '--api-listen',
+          `127.0.0.1:${port}`
+        ]),
+        1,
+        /^mycel: cannot serve the API on 127\.0\.0\.1:\d+: EADDRINUSE$/
+      )
+    } finally {
+      taken.close()
+    }
   })
 
   it('refuses a second daemon on the same data dir', async () => {

@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toString } from 'uint8arrays'
 import { describe, expect, it } from 'vitest'
 import { InvalidInviteError } from '../../src/errors.js'
 import { decodeInvite, encodeInvite, INVITE_PREFIX } from '../../src/net/invite.js'
@@ -39,6 +41,16 @@ describe('invite tokens', () => {
     expect(() => decodeInvite('hello')).toThrow(/not a mycel invite token/)
     expect(() => decodeInvite(`${INVITE_PREFIX}***`)).toThrow(/characters/)
     expect(() => decodeInvite(`${INVITE_PREFIX}AAAA`)).toThrow(/truncated or altered/)
+  })
+
+  it('refuses a token whose checksum holds but whose body is not an invite', () => {
+    for (const body of ['null', '[]', '{"v":1,"mesh":"lab","key":"AAAA","addrs":[]}', '{"v":1}']) {
+      const json = new TextEncoder().encode(body)
+      const bytes = new Uint8Array([...json, ...sha256(json).subarray(0, 4)])
+      const token = INVITE_PREFIX + toString(bytes, 'base64url')
+
+      expect(() => decodeInvite(token), body).toThrow(InvalidInviteError)
+    }
   })
 
   it('refuses a mesh name that could not stand in a protocol id', () => {

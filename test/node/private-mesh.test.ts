@@ -67,4 +67,21 @@ describe('a private mesh', () => {
     expect(mycel(b).every((p) => p.startsWith('/mycel/beta/'))).toBe(true)
     expect(mycel(b).length).toBeGreaterThan(0)
   })
+
+  it('tells a peer that answers with another identity apart from a stranger', async () => {
+    const swarmKey = generateSwarmKey()
+    const a = await createMeshNode(localInit({ mesh: 'same', swarmKey }))
+    nodes.push(a)
+    const b = await createMeshNode(localInit({ mesh: 'same', swarmKey }))
+    nodes.push(b)
+    const c = await createMeshNode(localInit({ mesh: 'same', swarmKey, targetConnections: 0 }))
+    nodes.push(c)
+    // a's address, but b's peer id: as when a data directory was reset behind a fixed port
+    const wrong = `${a.multiaddrs[0]!.toString().split('/p2p/')[0]}/p2p/${b.peerId.toString()}`
+
+    const error = await c.dial(wrong).catch((err: Error) => err)
+
+    expect((error as Error).name).toBe('DialFailedError')
+    expect((error as Error).message).toMatch(/another node answers/)
+  })
 })
