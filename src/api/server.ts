@@ -18,6 +18,7 @@ export interface ApiServerInit {
   logger: ComponentLogger
 }
 
+/** The HTTP server around the API's routes; `start()` binds, `stop()` closes every connection. */
 export class ApiServer {
   private readonly init: ApiServerInit
   private server?: ServerType

@@ -18,10 +18,12 @@ export interface ApiEndpoint {
   pid: number
 }
 
+/** Writes `api.json` (mode 0600) once the API answers. */
 export async function writeApiFile(dataDir: string, endpoint: ApiEndpoint): Promise<void> {
   await writeAtomic(join(dataDir, API_FILE), `${JSON.stringify(endpoint, null, 2)}\n`)
 }
 
+/** Removes `api.json`; a missing file is fine. */
 export async function removeApiFile(dataDir: string): Promise<void> {
   await rm(join(dataDir, API_FILE), { force: true })
 }

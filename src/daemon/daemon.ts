@@ -34,6 +34,11 @@ export interface DaemonInit
   logger?: ComponentLogger
 }
 
+/**
+ * A running daemon. `Daemon.start()` opens the data directory (setting it up
+ * on first run), starts the node and the API and writes `api.json`;
+ * `stop()` undoes all of it.
+ */
 export class Daemon {
   readonly node: MeshNode
   readonly api: ApiServer

@@ -22,6 +22,9 @@ import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '..
 import { Repo } from '../repo/repo.js'
 import { VERSION } from '../version.js'
 
+/** Whether a node looks for peers on the LAN unless told otherwise. */
+export const DEFAULT_MDNS = true
+
 /** Where an embedded node listens unless told otherwise: any free port, TCP and WebSockets. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
 
@@ -158,7 +161,7 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
     privateKey: init.privateKey ?? repo?.privateKey ?? (await generateKeyPair('Ed25519')),
     listen,
     bootstrap,
-    mdns: init.mdns ?? repo?.config.mdns ?? true,
+    mdns: init.mdns ?? repo?.config.mdns ?? DEFAULT_MDNS,
     network:
       init.network === undefined || init.network === 'auto'
         ? networkKind(listen, interfaceAddresses())

@@ -84,6 +84,7 @@ export interface MeshNodeEvents {
   'dial:failed': CustomEvent<DialFailedDetail>
 }
 
+/** What a MeshNode is built from (see `createMeshNode()`). */
 export interface MeshNodeParts {
   mesh: string
   swarmKey: Uint8Array
@@ -91,6 +92,10 @@ export interface MeshNodeParts {
   repo?: Repo
 }
 
+/**
+ * A node of the mesh. Build one with `createMeshNode()`; this class wires
+ * the libp2p host, the data directory and the view together.
+ */
 export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Startable {
   /** The mesh this node belongs to. */
   readonly mesh: string

@@ -19,6 +19,7 @@ import { assertSwarmKey, generateSwarmKey } from '../net/swarm-key.js'
 import { DEFAULT_CONFIG, parseConfig, type RepoConfig } from './config.js'
 import { ensureDir, fileError, readOptional, writeAtomic } from './files.js'
 
+/** Files and folders in the data directory. */
 export const CONFIG_FILE = 'config.json'
 export const KEY_FILE = 'node.key'
 export const SWARM_KEY_FILE = 'swarm.key'
@@ -39,6 +40,7 @@ export interface RepoInit {
   swarmKey?: Uint8Array
 }
 
+/** An opened data directory: the node's key, the swarm key, the config and the datastore. */
 export class Repo {
   readonly dir: string
   readonly privateKey: PrivateKey

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toString } from 'uint8arrays'
+import { toString as bytesToString } from 'uint8arrays'
 import { describe, expect, it } from 'vitest'
 import { InvalidInviteError } from '../../src/errors.js'
 import { decodeInvite, encodeInvite, INVITE_PREFIX } from '../../src/net/invite.js'
@@ -47,7 +47,7 @@ describe('invite tokens', () => {
     for (const body of ['null', '[]', '{"v":1,"mesh":"lab","key":"AAAA","addrs":[]}', '{"v":1}']) {
       const json = new TextEncoder().encode(body)
       const bytes = new Uint8Array([...json, ...sha256(json).subarray(0, 4)])
-      const token = INVITE_PREFIX + toString(bytes, 'base64url')
+      const token = INVITE_PREFIX + bytesToString(bytes, 'base64url')
 
       expect(() => decodeInvite(token), body).toThrow(InvalidInviteError)
     }

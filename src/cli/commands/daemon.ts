@@ -5,6 +5,8 @@
 import type { Command } from 'commander'
 import type { Daemon, DaemonInit } from '../../daemon/daemon.js'
 import { decodeInvite } from '../../net/invite.js'
+import { DEFAULT_MESH } from '../../net/wire-names.js'
+import { DEFAULT_CONFIG } from '../../repo/config.js'
 import { formatFields, note, print } from '../output.js'
 import { collect, count, dataDirOf, labelsOf } from './options.js'
 
@@ -28,18 +30,22 @@ function daemonOptions(cmd: Command): Command {
       []
     )
     .option('--bootstrap <multiaddr>', 'peer to join the mesh through (repeatable)', collect, [])
-    .option('--api-listen <host:port>', 'address of the local HTTP API (default 127.0.0.1:0)')
+    .option(
+      '--api-listen <host:port>',
+      `address of the local HTTP API (default ${DEFAULT_CONFIG.apiListen}: a free port)`
+    )
     .option('--no-mdns', 'do not look for peers on the LAN with mDNS')
     .option('--target-connections <n>', 'peers to keep connections to', count)
     .option('--label <key=value>', 'a label to advertise, e.g. zone=eu (repeatable)', collect, [])
 }
 
+/** Adds `mycel daemon` and `mycel join <token>`. */
 export function daemonCommand(program: Command): void {
   daemonOptions(
     program
       .command('daemon')
       .description('run a node in the foreground (sets up the data directory on first run)')
-      .option('--mesh <name>', 'mesh to create on first run (default "default")')
+      .option('--mesh <name>', `mesh to create on first run (default "${DEFAULT_MESH}")`)
   ).action(async (options: DaemonOptions, cmd: Command) => {
     await runDaemon(dataDirOf(cmd), given(options, cmd))
   })

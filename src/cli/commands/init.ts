@@ -1,5 +1,6 @@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Command } from 'commander'
+import { DEFAULT_MESH } from '../../net/wire-names.js'
 import { Repo } from '../../repo/repo.js'
 import { formatFields, print } from '../output.js'
 import { collect, dataDirOf, labelsOf } from './options.js'
@@ -11,11 +12,12 @@ interface InitOptions {
   label: string[]
 }
 
+/** Adds `mycel init`. */
 export function initCommand(program: Command): void {
   program
     .command('init')
     .description('set up a data directory: node key, config, and the swarm key of a new mesh')
-    .option('--mesh <name>', 'name of the new mesh', 'default')
+    .option('--mesh <name>', 'name of the new mesh', DEFAULT_MESH)
     .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect, [])
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable)', collect, [])
     .option('--label <key=value>', 'a label to advertise, e.g. zone=eu (repeatable)', collect, [])

@@ -52,6 +52,7 @@ function queryCommand<T>(
     })
 }
 
+/** Adds `mycel status`, `mycel peers` and `mycel invite`. */
 export function queryCommands(program: Command): void {
   queryCommand<NodeStatus>(
     program,
