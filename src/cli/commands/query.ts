@@ -101,6 +101,11 @@ export function queryCommands(program: Command): void {
   )
 }
 
+/** An address without its `/p2p/<peer id>` tail, which the PEER column shows already. */
+function withoutPeerId(address?: string): string {
+  return address?.split('/p2p/')[0] ?? '-'
+}
+
 function formatPeers({ live, connected, known }: PeersAnswer): string {
   const inView = new Set(live.map((peer) => peer.peerId))
   const elsewhere = connected.filter((peer) => !inView.has(peer.peerId))
@@ -109,7 +114,7 @@ function formatPeers({ live, connected, known }: PeersAnswer): string {
       ['PEER', 'ADDRESS', 'CORES', 'LOAD', 'MEM FREE', 'DISK FREE', 'SLOTS', 'LABELS', 'AGE'],
       live.map((peer) => [
         shortPeerId(peer.peerId),
-        peer.self ? '(this node)' : (peer.address ?? '-'),
+        peer.self ? '(this node)' : withoutPeerId(peer.address),
         String(peer.cores),
         peer.load1.toFixed(2),
         formatBytes(peer.memory.free),
