@@ -5,13 +5,18 @@
  * ```ts
  * import { createMeshNode } from 'mycel'
  *
- * const node = await createMeshNode({ join: process.env.MYCEL_INVITE })
- * const connectedTo = node.peers.length
+ * const node = await createMeshNode({ join: process.env.MYCEL_INVITE, labels: { zone: 'eu' } })
+ *
+ * node.view.addEventListener('peer:left', (evt) => {
+ *   const { peerId, reason } = evt.detail // reason: 'expired' | 'disconnected' | 'stopped'
+ * })
+ * const liveNodes = node.view.size
  * await node.stop()
  * ```
  */
 import './polyfill.js'
 
+export * from './adverts/index.js'
 export * from './errors.js'
 export { decodeInvite, encodeInvite, type Invite } from './net/invite.js'
 export type { DialFailedDetail } from './net/keeper.js'

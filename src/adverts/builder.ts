@@ -3,6 +3,7 @@
  * it does (slots, task kinds, labels). Pure: the caller supplies resources
  * and the time.
  */
+import { InvalidConfigError } from '../errors.js'
 import type { Advert, Label, Slots } from './pb/advert.js'
 import type { Resources } from './resources.js'
 import { ADVERT_VERSION } from './validate.js'
@@ -21,23 +22,40 @@ export interface AdvertBuilderInit {
 }
 
 export class AdvertBuilder {
-  private readonly init: AdvertBuilderInit
+  private readonly init: AdvertBuilderInit & { startedAt: number }
   private seq: number
   private slots: Slots
   private kinds: string[] = []
   private labels: Label[]
 
   constructor(init: AdvertBuilderInit) {
-    this.init = init
+    this.init = { ...init }
     // starting from the clock keeps sequence numbers rising across restarts
     this.seq = init.startedAt
     this.slots = { total: init.slots, busy: 0, queued: 0 }
     this.labels = toLabels(init.labels)
   }
 
-  /** Changes the slot figures; returns whether anything changed. */
+  /** Starts numbering anew from a (later) start time, keeping slots, kinds and labels. */
+  restart(startedAt: number): void {
+    this.init.startedAt = startedAt
+    this.seq = Math.max(this.seq, startedAt)
+  }
+
+  /**
+   * Changes the slot figures; returns whether anything changed.
+   *
+   * @throws {InvalidConfigError} when busy slots would exceed the total
+   */
   setSlots(slots: Partial<Slots>): boolean {
     const next = { ...this.slots, ...slots }
+
+    if (next.busy > next.total || Object.values(next).some((n) => !Number.isInteger(n) || n < 0)) {
+      throw new InvalidConfigError(
+        `expected whole slot counts with busy <= total, got ${JSON.stringify(next)}`
+      )
+    }
+
     const changed = JSON.stringify(next) !== JSON.stringify(this.slots)
     this.slots = next
 

@@ -1,26 +1,29 @@
 /**
  * Liveness probes, after SWIM: a suspect peer is pinged directly, and if that
- * fails, one other peer is asked to ping it (`/mycel/<mesh>/probe/1.0.0`),
- * so one bad link does not throw a live peer out of the view.
+ * fails, other peers are asked to ping it (`/mycel/<mesh>/probe/1.0.0`), so
+ * one bad link does not throw a live peer out of the view.
+ *
+ * A node answers probes only from peers in its view, about peers in its view
+ * that it can reach without a DHT lookup, and only a few at a time, so a
+ * member cannot make it do unbounded work.
  */
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Ping } from '@libp2p/ping'
 import { pbStream } from '@libp2p/utils'
 import * as Digest from 'multiformats/hashes/digest'
 import { ProbeRequest, ProbeResponse } from './pb/probe.js'
+import type { MeshView } from './view.js'
 
-/** Longest probe message: a peer id multihash and framing. */
+/** Longest probe message: a peer id multihash, a short reason and framing. */
 const MAX_PROBE_BYTES = 256
+/** Probes a node answers at once, from all peers together. */
+export const MAX_PROBES_IN_FLIGHT = 8
 
-export interface ProbeComponents {
-  ping: Ping
-  openStream(peer: PeerId, protocol: string, options: AbortOptions): Promise<Stream>
-}
-
-/** Whether a direct ping answers within the signal's time. */
+/** Whether a direct ping answers before the signal aborts. */
 export async function pingDirect(
-  components: Pick<ProbeComponents, 'ping'>,
+  components: { ping: Ping },
   peer: PeerId,
   options: AbortOptions
 ): Promise<boolean> {
@@ -32,9 +35,9 @@ export async function pingDirect(
   }
 }
 
-/** Asks `via` to ping `target`; false when either is unreachable. */
+/** Asks `via` to ping `target`; false when either is unreachable or `via` refuses. */
 export async function pingThrough(
-  components: ProbeComponents,
+  connectionManager: Pick<ConnectionManager, 'openConnection'>,
   protocol: string,
   via: PeerId,
   target: PeerId,
@@ -43,7 +46,8 @@ export async function pingThrough(
   let stream: Stream | undefined
 
   try {
-    stream = await components.openStream(via, protocol, options)
+    const connection = await connectionManager.openConnection(via, options)
+    stream = await connection.newStream(protocol, options)
     const pb = pbStream(stream, { maxDataLength: MAX_PROBE_BYTES })
     await pb.write({ peer: target.toMultihash().bytes }, ProbeRequest, options)
     const response = await pb.read(ProbeResponse, options)
@@ -56,29 +60,90 @@ export async function pingThrough(
   }
 }
 
-/**
- * Answers a probe request: pings the peer asked about and says whether it
- * answered. Anything malformed closes the stream; nothing is thrown.
- */
-export async function answerProbe(
-  components: Pick<ProbeComponents, 'ping'>,
-  stream: Stream,
-  connection: Connection,
-  timeout: number,
+export interface ProbeServerInit {
+  protocol: string
+  view: MeshView
+  ping: Ping
+  connectionManager: Pick<ConnectionManager, 'getConnections'>
+  /** Whether a peer can be dialled without a DHT lookup (its addresses are known). */
+  addressKnown(peer: PeerId): Promise<boolean>
+  /** How long the ping of one probe may take, in ms. */
+  timeout: number
   log: Logger
-): Promise<void> {
-  const signal = AbortSignal.timeout(timeout)
+}
 
-  try {
-    const pb = pbStream(stream, { maxDataLength: MAX_PROBE_BYTES })
-    const request = await pb.read(ProbeRequest, { signal })
-    const target = peerIdFromMultihash(Digest.decode(request.peer))
-    const alive = await pingDirect(components, target, { signal })
-    log.trace('probe of %p for %p: %s', target, connection.remotePeer, alive ? 'alive' : 'gone')
-    await pb.write({ alive }, ProbeResponse, { signal })
-    await stream.close({ signal })
-  } catch (err) {
-    log('bad probe request from %p - %e', connection.remotePeer, err)
-    stream.abort(err as Error)
+/** Answers other peers' probes. */
+export class ProbeServer {
+  readonly protocol: string
+  private readonly init: ProbeServerInit
+  private inFlight = 0
+
+  constructor(init: ProbeServerInit) {
+    this.init = init
+    this.protocol = init.protocol
+  }
+
+  async start(registrar: Registrar): Promise<void> {
+    await registrar.handle(this.protocol, (stream, connection) => this.answer(stream, connection), {
+      maxInboundStreams: 2,
+      maxOutboundStreams: 8
+    })
+  }
+
+  async stop(registrar: Registrar): Promise<void> {
+    await registrar.unhandle(this.protocol)
+  }
+
+  /** Reads one request, pings if it may, writes the answer. Never throws. */
+  private async answer(stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.init.timeout * 2)
+
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_PROBE_BYTES })
+      const request = await pb.read(ProbeRequest, { signal })
+      const target = peerIdFromMultihash(Digest.decode(request.peer))
+      const refused = await this.refusal(connection.remotePeer, target)
+      const alive = refused === undefined ? await this.ping(target) : false
+
+      this.init.log.trace('probe of %p for %p: %s', target, connection.remotePeer, refused ?? alive)
+      await pb.write({ alive, refused: refused ?? '' }, ProbeResponse, { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      this.init.log.trace('bad probe request from %p - %e', connection.remotePeer, err)
+      stream.abort(err as Error)
+    }
+  }
+
+  /** Why a probe may not be made, or undefined when it may. */
+  private async refusal(asker: PeerId, target: PeerId): Promise<string | undefined> {
+    if (!this.init.view.has(asker.toString())) {
+      return 'asker not in the view'
+    }
+
+    if (!this.init.view.has(target.toString())) {
+      return 'target not in the view'
+    }
+
+    if (this.inFlight >= MAX_PROBES_IN_FLIGHT) {
+      return 'busy'
+    }
+
+    const connected = this.init.connectionManager.getConnections(target).length > 0
+
+    if (!connected && !(await this.init.addressKnown(target))) {
+      return 'no address known for the target'
+    }
+
+    return undefined
+  }
+
+  private async ping(target: PeerId): Promise<boolean> {
+    this.inFlight++
+
+    try {
+      return await pingDirect(this.init, target, { signal: AbortSignal.timeout(this.init.timeout) })
+    } finally {
+      this.inFlight--
+    }
   }
 }

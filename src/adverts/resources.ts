@@ -30,7 +30,7 @@ export async function sampleResources(path: string, gpu?: Gpu): Promise<Resource
 let cpuInfo: { cores: number; model: string } | undefined
 
 /** Cores and model, read once: `os.cpus()` is slow and they do not change. */
-function processor(): { cores: number; model: string } {
+export function processor(): { cores: number; model: string } {
   cpuInfo ??= {
     cores: os.availableParallelism(),
     model: os.cpus()[0]?.model.trim() ?? 'unknown'

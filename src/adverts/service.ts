@@ -1,31 +1,42 @@
 /**
  * The advert service: publishes this node's advert on the mesh's advert
- * topic every interval and at once when a figure moves, checks every advert
- * that arrives, and keeps the view, removing peers that expire, stop or
- * stop answering.
+ * topic every interval and at once when a figure moves, takes in every advert
+ * that arrives (see `intake.ts`), and keeps the view, removing peers that
+ * expire, stop or stop answering.
  */
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { ComponentLogger, Libp2pEvents, Logger, PeerId, Startable } from '@libp2p/interface'
+import type {
+  ComponentLogger,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  PeerStore,
+  Startable
+} from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
+import { InvalidConfigError } from '../errors.js'
 import { protocolId, topicName } from '../net/wire-names.js'
 import { AdvertBuilder } from './builder.js'
 import { isMeaningfulChange } from './change.js'
 import { FailureDetector } from './failure-detector.js'
+import { AdvertIntake, type IntakeStats } from './intake.js'
 import { Advert, type Gpu, type Slots } from './pb/advert.js'
-import { answerProbe, pingDirect, pingThrough } from './probe.js'
-import { detectGpu, sampleResources } from './resources.js'
-import { REJECT_REASONS, type RejectReason, validateAdvert } from './validate.js'
+import { ProbeServer, pingDirect, pingThrough } from './probe.js'
+import { detectGpu, processor, type Resources, sampleResources } from './resources.js'
+import { validateAdvert } from './validate.js'
 import { MeshView } from './view.js'
 
 /** How often a node publishes its advert. */
 export const DEFAULT_ADVERT_INTERVAL = 1_000 // ms
-/** How long each of the two liveness pings may take. */
+/** How long each of the two rounds of liveness pings may take. */
 export const DEFAULT_PROBE_TIMEOUT = 500 // ms
 /** Changes that come within this long are sent as one advert. */
 const CHANGE_DEBOUNCE = 10 // ms
+/** Change-driven adverts are at least this fraction of an interval apart. */
+const CHANGE_SPACING = 0.1
 /** Checks for expired peers and moved figures happen this many times an interval. */
 const CHECKS_PER_INTERVAL = 4
 
@@ -34,14 +45,14 @@ export interface AdvertServiceInit {
   mesh: string
 
   /**
-   * How often to publish, in ms.
+   * How often to publish, in ms (100 to 60000).
    *
    * @default 1000
    */
   interval?: number
 
   /**
-   * Intervals without an advert before a peer leaves the view.
+   * Intervals without an advert before a peer leaves the view (2 or more).
    *
    * @default 3
    */
@@ -54,7 +65,11 @@ export interface AdvertServiceInit {
    */
   slots?: number
 
-  /** Free-form `key=value` labels, e.g. `{ zone: 'eu' }`. */
+  /**
+   * Free-form `key=value` labels, e.g. `{ zone: 'eu' }`.
+   *
+   * @default {}
+   */
   labels?: Record<string, string>
 
   /**
@@ -65,7 +80,7 @@ export interface AdvertServiceInit {
   diskPath?: string
 
   /**
-   * How long each liveness ping may take, in ms.
+   * How long each round of liveness pings may take, in ms.
    *
    * @default 500
    */
@@ -80,19 +95,18 @@ export interface AdvertServiceComponents {
   pubsub: GossipSub
   ping: Ping
   registrar: Registrar
+  peerStore: PeerStore
   connectionManager: ConnectionManager
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
 
-/** What the advert service has seen, for status and metrics. */
-export interface AdvertStats {
+/** What the advert service has sent, taken, dropped and refused, for status and metrics. */
+export interface AdvertStats extends IntakeStats {
   published: number
-  accepted: number
-  duplicates: number
-  rejected: Record<RejectReason, number>
 }
 
+/** Publishes this node's advert, takes in the mesh's, and keeps the view. */
 export class AdvertService implements Startable {
   /** The live peers of the mesh, this node included. */
   readonly view: MeshView
@@ -101,15 +115,18 @@ export class AdvertService implements Startable {
   private readonly components: AdvertServiceComponents
   private readonly init: AdvertServiceInit
   private readonly interval: number
-  private readonly probeProtocol: string
   private readonly log: Logger
+  private readonly intake: AdvertIntake
+  private readonly builder: AdvertBuilder
   private readonly detector: FailureDetector
-  private readonly counts: AdvertStats
-  private builder?: AdvertBuilder
+  private readonly probes: ProbeServer
+  private published = 0
   private last?: Advert
   private gpu?: Gpu
   private timer?: ReturnType<typeof setInterval>
   private debounce?: ReturnType<typeof setTimeout>
+  /** The publish under way; each waits for the one before, so sequence numbers go out in order. */
+  private publishing: Promise<void> = Promise.resolve()
   private running = false
 
   constructor(components: AdvertServiceComponents, init: AdvertServiceInit) {
@@ -117,37 +134,43 @@ export class AdvertService implements Startable {
     this.init = init
     this.interval = init.interval ?? DEFAULT_ADVERT_INTERVAL
     this.topic = topicName(init.mesh, 'adverts', 1)
-    this.probeProtocol = protocolId(init.mesh, 'probe')
     this.log = components.logger.forComponent('mycel:adverts')
     this.view = new MeshView({
       ...(init.ttlIntervals === undefined ? {} : { ttlIntervals: init.ttlIntervals })
     })
-    this.counts = {
-      published: 0,
-      accepted: 0,
-      duplicates: 0,
-      rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
-        RejectReason,
-        number
-      >
-    }
-    this.detector = this.createDetector(init.probeTimeout ?? DEFAULT_PROBE_TIMEOUT)
+    this.intake = new AdvertIntake(this.view)
+    this.builder = new AdvertBuilder({
+      interval: this.interval,
+      software: init.software,
+      startedAt: Date.now(),
+      slots: init.slots ?? processor().cores,
+      labels: init.labels ?? {}
+    })
+
+    const timeout = init.probeTimeout ?? DEFAULT_PROBE_TIMEOUT
+    this.probes = new ProbeServer({
+      protocol: protocolId(init.mesh, 'probe'),
+      view: this.view,
+      ping: components.ping,
+      connectionManager: components.connectionManager,
+      addressKnown: async (peer) => {
+        const known = await components.peerStore.get(peer).catch(() => undefined)
+        return (known?.addresses.length ?? 0) > 0
+      },
+      // a helper must answer before the asker gives up on it
+      timeout: timeout * 0.6,
+      log: this.log
+    })
+    this.detector = this.createDetector(timeout)
     this.onDisconnect = this.onDisconnect.bind(this)
+    this.onSubscription = this.onSubscription.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'mycel:adverts'
 
   async start(): Promise<void> {
-    const { registrar, ping } = this.components
-    const timeout = (this.init.probeTimeout ?? DEFAULT_PROBE_TIMEOUT) * 2
-
-    await registrar.handle(
-      this.probeProtocol,
-      (stream, connection) => answerProbe({ ping }, stream, connection, timeout, this.log),
-      { maxInboundStreams: 4, maxOutboundStreams: 4 }
-    )
+    await this.probes.start(this.components.registrar)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
-    this.running = true
   }
 
   /** Joins the topic once gossipsub runs, and publishes the first advert. */
@@ -155,16 +178,12 @@ export class AdvertService implements Startable {
     const { pubsub } = this.components
     pubsub.topicValidators.set(this.topic, (_from, message) => this.validate(message))
     pubsub.subscribe(this.topic)
+    pubsub.addEventListener('subscription-change', this.onSubscription)
 
-    const startedAt = Date.now()
-    this.builder = new AdvertBuilder({
-      interval: this.interval,
-      software: this.init.software,
-      startedAt,
-      slots: this.init.slots ?? (await sampleResources('.')).cpu.cores,
-      labels: this.init.labels ?? {}
-    })
-    await this.publish()
+    this.running = true
+    this.builder.restart(Date.now())
+    // the first advert is checked as peers will check it: a config they would refuse fails here
+    await this.publishNow()
     this.timer = setInterval(() => this.check(), Math.max(this.interval / CHECKS_PER_INTERVAL, 10))
 
     detectGpu()
@@ -172,7 +191,9 @@ export class AdvertService implements Startable {
         this.gpu = gpu
         if (gpu !== undefined) this.publishSoon()
       })
-      .catch(() => {})
+      .catch((err: Error) => {
+        this.log.error('could not look for GPUs - %e', err)
+      })
   }
 
   /** Tells the mesh this node is stopping, while its connections are still open. */
@@ -180,96 +201,95 @@ export class AdvertService implements Startable {
     this.running = false
     clearInterval(this.timer)
     clearTimeout(this.debounce)
+    this.debounce = undefined
     this.detector.stop()
 
-    if (this.builder !== undefined) {
-      const advert = this.builder.build(await this.sample(), Date.now(), true)
-      await this.send(advert).catch((err: Error) => {
-        this.log.error('could not announce the stop - %e', err)
-      })
-    }
+    // the leaving advert must be the last one: wait for any publish under way
+    await this.publishing
+    const advert = this.builder.build(await this.sample(), Date.now(), true)
+    await this.send(advert).catch((err: Error) => {
+      this.log.error('could not announce the stop - %e', err)
+    })
 
-    // gossipsub stops alongside this service: leave the topic while it still runs
+    // gossipsub stops alongside this service: leave the topic while it still runs, and
+    // keep the validator until then (a topic without one accepts anything)
     const { pubsub } = this.components
-    pubsub.topicValidators.delete(this.topic)
+    pubsub.removeEventListener('subscription-change', this.onSubscription)
     pubsub.unsubscribe(this.topic)
+    pubsub.topicValidators.delete(this.topic)
   }
 
   async stop(): Promise<void> {
-    const { registrar, events } = this.components
-    events.removeEventListener('peer:disconnect', this.onDisconnect)
-    await registrar.unhandle(this.probeProtocol)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.probes.stop(this.components.registrar)
     this.view.clear()
-    this.builder = undefined
   }
 
-  /** Counts of adverts sent, taken and refused by reason. */
+  /** Counts of adverts sent, taken, dropped and refused by reason. */
   stats(): AdvertStats {
-    return { ...this.counts, rejected: { ...this.counts.rejected } }
+    return { ...this.intake.stats(), published: this.published }
   }
 
-  /** Updates the slot figures and tells the mesh at once. */
+  /**
+   * Updates the slot figures and tells the mesh at once.
+   *
+   * @throws {InvalidConfigError} when busy slots would exceed the total
+   */
   setSlots(slots: Partial<Slots>): void {
-    if (this.builder?.setSlots(slots) === true) {
+    if (this.builder.setSlots(slots)) {
       this.publishSoon()
     }
   }
 
   /** Sets the task kinds this node runs and tells the mesh at once. */
   setKinds(kinds: readonly string[]): void {
-    if (this.builder?.setKinds(kinds) === true) {
+    if (this.builder.setKinds(kinds)) {
       this.publishSoon()
     }
   }
 
   private validate(message: Message): TopicValidatorResult {
     if (message.type !== 'signed') {
-      this.counts.rejected.undecodable++
       return TopicValidatorResult.Reject
     }
 
-    const from = message.from.toString()
+    const author = message.from.toString()
 
-    if (from === this.components.peerId.toString()) {
+    if (author === this.components.peerId.toString()) {
       return TopicValidatorResult.Ignore
     }
 
-    const now = Date.now()
-    const result = validateAdvert(message.data, { now, lastSeq: this.view.lastSeq(from) })
+    const verdict = this.intake.take(author, message.data, Date.now())
 
-    if (result.ok) {
-      this.counts.accepted++
-      this.view.apply(from, result.advert, now)
+    if (verdict.result === 'accept') {
       return TopicValidatorResult.Accept
     }
 
-    if (result.reason === 'duplicate') {
-      this.counts.duplicates++
-      return TopicValidatorResult.Ignore
-    }
+    this.log.trace(
+      '%s advert from %p: %s (%s)',
+      verdict.result,
+      message.from,
+      verdict.reason,
+      verdict.detail
+    )
 
-    this.counts.rejected[result.reason]++
-    this.log('rejected an advert from %p: %s (%s)', message.from, result.reason, result.detail)
-
-    return TopicValidatorResult.Reject
+    return verdict.result === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
   }
 
   /** Runs a few times an interval: expires peers, and publishes when due or when figures moved. */
   private check(): void {
-    const self = this.components.peerId.toString()
-    this.view.expire(Date.now(), self)
+    this.view.expire(Date.now(), this.components.peerId.toString())
 
-    void this.sample()
+    this.sample()
       .then((resources) => {
-        const due = Date.now() - (this.last?.time ?? 0) >= this.interval
+        // publish half a check early rather than half a check late
+        const due =
+          Date.now() - (this.last?.time ?? 0) >= this.interval * (1 - 0.5 / CHECKS_PER_INTERVAL)
+        const moved =
+          this.last !== undefined && isMeaningfulChange(this.last, { ...this.last, ...resources })
 
-        if (
-          this.running &&
-          (due ||
-            (this.last !== undefined &&
-              isMeaningfulChange(this.last, { ...this.last, ...resources })))
-        ) {
-          return this.publish(resources)
+        if (due || moved) {
+          return this.publishNow(resources)
         }
       })
       .catch((err: Error) => {
@@ -277,39 +297,66 @@ export class AdvertService implements Startable {
       })
   }
 
+  /** Publishes soon: after a short debounce, and no sooner than the change spacing allows. */
   private publishSoon(): void {
     if (!this.running || this.debounce !== undefined) {
       return
     }
 
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined
-      this.publish().catch((err: Error) => {
-        this.log.error('could not publish the advert - %e', err)
-      })
-    }, CHANGE_DEBOUNCE)
+    const spacing = (this.last?.time ?? 0) + this.interval * CHANGE_SPACING - Date.now()
+    this.debounce = setTimeout(
+      () => {
+        this.debounce = undefined
+        this.publishNow().catch((err: Error) => {
+          this.log.error('could not publish the advert - %e', err)
+        })
+      },
+      Math.max(CHANGE_DEBOUNCE, spacing)
+    )
   }
 
-  private async publish(resources?: Awaited<ReturnType<AdvertService['sample']>>): Promise<void> {
-    const builder = this.builder
+  private publishNow(resources?: Resources): Promise<void> {
+    const next = this.publishing.then(() => this.publish(resources))
+    // the chain itself never rejects; the caller hears of a failure
+    this.publishing = next.catch(() => {})
 
-    if (builder === undefined) {
+    return next
+  }
+
+  private async publish(resources?: Resources): Promise<void> {
+    const sampled = resources ?? (await this.sample())
+
+    if (!this.running) {
       return
     }
 
-    const advert = builder.build(resources ?? (await this.sample()), Date.now())
+    const advert = this.builder.build(sampled, Date.now())
     this.last = advert
     this.view.apply(this.components.peerId.toString(), advert, advert.time)
     await this.send(advert)
   }
 
+  /**
+   * Sends an advert, after checking it as every peer will.
+   *
+   * @throws {InvalidConfigError} when peers would refuse it (too many labels or kinds, say)
+   */
   private async send(advert: Advert): Promise<void> {
-    await this.components.pubsub.publish(this.topic, Advert.encode(advert))
-    this.counts.published++
+    const bytes = Advert.encode(advert)
+    const checked = validateAdvert(bytes, { now: advert.time })
+
+    if (!checked.ok) {
+      throw new InvalidConfigError(
+        `peers would refuse this node's advert (${checked.reason}: ${checked.detail})`
+      )
+    }
+
+    await this.components.pubsub.publish(this.topic, bytes)
+    this.published++
     this.log.trace('published advert %d', advert.seq)
   }
 
-  private sample() {
+  private sample(): Promise<Resources> {
     return sampleResources(this.init.diskPath ?? '.', this.gpu)
   }
 
@@ -319,16 +366,17 @@ export class AdvertService implements Startable {
     }
   }
 
+  /** A peer that joins the topic hears from us at once, not at our next interval. */
+  private onSubscription(
+    evt: CustomEvent<{ subscriptions: Array<{ topic: string; subscribe: boolean }> }>
+  ): void {
+    if (evt.detail.subscriptions.some((sub) => sub.topic === this.topic && sub.subscribe)) {
+      this.publishSoon()
+    }
+  }
+
   private createDetector(timeout: number): FailureDetector {
     const { ping, connectionManager } = this.components
-    const openStream = async (
-      peer: PeerId,
-      protocol: string,
-      options: { signal?: AbortSignal }
-    ) => {
-      const connection = await connectionManager.openConnection(peer, options)
-      return connection.newStream(protocol, options)
-    }
 
     return new FailureDetector({
       view: this.view,
@@ -336,14 +384,28 @@ export class AdvertService implements Startable {
       log: this.log,
       pingDirect: (peer, signal) => pingDirect({ ping }, peer, { signal }),
       pingThrough: (via, peer, signal) =>
-        pingThrough({ ping, openStream }, this.probeProtocol, via, peer, { signal }),
-      helperFor: (peer) =>
-        connectionManager
-          .getConnections()
-          .map((conn) => conn.remotePeer)
-          .find((id) => !id.equals(peer) && this.view.has(id.toString()))
+        pingThrough(connectionManager, this.probes.protocol, via, peer, { signal }),
+      helpersFor: (peer, count) =>
+        shuffle(
+          connectionManager
+            .getConnections()
+            .map((conn) => conn.remotePeer)
+            .filter((id) => !id.equals(peer) && this.view.has(id.toString()))
+        ).slice(0, count)
     })
   }
+}
+
+/** The items in random order (Fisher–Yates), deduplicated by their string form. */
+function shuffle<T extends { toString(): string }>(items: readonly T[]): T[] {
+  const unique = [...new Map(items.map((item) => [item.toString(), item])).values()]
+
+  for (let i = unique.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[unique[i], unique[j]] = [unique[j] as T, unique[i] as T]
+  }
+
+  return unique
 }
 
 /** A libp2p service factory: `services: { adverts: advertService({ mesh, software }) }`. */

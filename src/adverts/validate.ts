@@ -13,15 +13,20 @@ export const ADVERT_VERSION = 1
 export const MAX_ADVERT_BYTES = 4_096
 /** How far ahead of our clock an advert's time may be. */
 export const MAX_CLOCK_SKEW = 30_000 // ms
-/** Labels an advert may carry, and the longest key and value. */
-export const MAX_LABELS = 32
-export const MAX_LABEL_LENGTH = 128
+/** Labels an advert may carry, and the longest key and value: 16 full ones fit in 4 KiB. */
+export const MAX_LABELS = 16
+export const MAX_LABEL_KEY = 63
+export const MAX_LABEL_VALUE = 128
+/** Label keys: letters, digits and `._/-`, starting with a letter or digit. */
+export const LABEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/
 /** Task kinds an advert may list, and the longest name. */
-export const MAX_KINDS = 128
-export const MAX_KIND_LENGTH = 128
+export const MAX_KINDS = 64
+export const MAX_KIND_LENGTH = 64
+/** Longest software, CPU or GPU model text. */
+export const MAX_TEXT = 128
 /** Shortest and longest publish interval an advert may announce. */
-export const MIN_ADVERT_INTERVAL = 50 // ms
-export const MAX_ADVERT_INTERVAL = 3_600_000 // ms
+export const MIN_ADVERT_INTERVAL = 100 // ms
+export const MAX_ADVERT_INTERVAL = 60_000 // ms
 
 /** Why an advert was refused. */
 export const REJECT_REASONS = [
@@ -35,17 +40,23 @@ export const REJECT_REASONS = [
 
 export type RejectReason = (typeof REJECT_REASONS)[number]
 
+/**
+ * Why an advert was dropped without blame: one already seen (`duplicate`),
+ * or an older one overtaken on another path (`stale`: its sequence number
+ * and its time are both behind what we have). Relays are not at fault.
+ */
+export type IgnoreReason = 'duplicate' | 'stale'
+
 export type Validation =
   | { ok: true; advert: Advert }
   | { ok: false; reason: RejectReason; detail: string }
-  /** The same advert again (same sequence number): dropped, not held against anyone. */
-  | { ok: false; reason: 'duplicate'; detail: string }
+  | { ok: false; reason: IgnoreReason; detail: string }
 
 export interface ValidationContext {
   /** Our clock, ms since the epoch. */
   now: number
-  /** The highest sequence number seen from the sender, if any. */
-  lastSeq?: number
+  /** The highest sequence number seen from the sender, and that advert's time, if any. */
+  last?: { seq: number; time: number }
 }
 
 /** Decodes and checks one advert. Never throws. */
@@ -65,15 +76,20 @@ export function validateAdvert(bytes: Uint8Array, context: ValidationContext): V
   }
 
   if (advert.version !== ADVERT_VERSION) {
-    return reject('wrong-version', `version ${advert.version}, expected ${ADVERT_VERSION}`)
+    return reject('wrong-version', `expected version ${ADVERT_VERSION}, got ${advert.version}`)
   }
 
-  if (context.lastSeq !== undefined && advert.seq < context.lastSeq) {
-    return reject('seq-backwards', `seq ${advert.seq} after ${context.lastSeq}`)
-  }
+  const { last } = context
 
-  if (context.lastSeq !== undefined && advert.seq === context.lastSeq) {
+  if (last !== undefined && advert.seq === last.seq) {
     return { ok: false, reason: 'duplicate', detail: `seq ${advert.seq} seen already` }
+  }
+
+  if (last !== undefined && advert.seq < last.seq) {
+    // older in both respects: overtaken on the way; a later time with a lower seq: the author's fault
+    return advert.time <= last.time
+      ? { ok: false, reason: 'stale', detail: `seq ${advert.seq} after ${last.seq}` }
+      : reject('seq-backwards', `expected seq above ${last.seq}, got ${advert.seq}`)
   }
 
   if (advert.time > context.now + MAX_CLOCK_SKEW) {
@@ -120,13 +136,23 @@ export function impossibleValue(advert: Advert): string | undefined {
       advert.interval < MIN_ADVERT_INTERVAL || advert.interval > MAX_ADVERT_INTERVAL,
       `interval ${advert.interval} ms`
     ],
-    [advert.labels.some((l) => l.key === '' || tooLong(l.key) || tooLong(l.value)), 'a label'],
-    [advert.kinds.some((kind) => kind === '' || kind.length > MAX_KIND_LENGTH), 'a task kind']
+    [
+      advert.labels.some(
+        (l) => !LABEL_KEY_PATTERN.test(l.key) || !isText(l.value, MAX_LABEL_VALUE)
+      ),
+      'a label'
+    ],
+    [advert.kinds.some((kind) => kind === '' || !isText(kind, MAX_KIND_LENGTH)), 'a task kind'],
+    [
+      [advert.software, cpu?.model ?? '', gpu?.model ?? ''].some((t) => !isText(t, MAX_TEXT)),
+      'software or model text'
+    ]
   ]
 
   return checks.find(([bad]) => bad)?.[1]
 }
 
-function tooLong(text: string): boolean {
-  return text.length > MAX_LABEL_LENGTH
+/** Printable text of at most `max` characters: no control characters to reach a terminal. */
+export function isText(text: string, max: number): boolean {
+  return text.length <= max && !/\p{Cc}/u.test(text)
 }

@@ -17,8 +17,19 @@ import type { Advert } from './pb/advert.js'
 export const DEFAULT_TTL_INTERVALS = 3
 /** Departed peers whose last sequence number is remembered. */
 const MAX_TOMBSTONES = 4_096
+/**
+ * Live peers the view holds at most. A member that signs adverts with ever
+ * new keys fills it no further; the ones it already holds stay.
+ */
+export const MAX_VIEW_PEERS = 10_000
 
 export type LeaveReason = 'expired' | 'disconnected' | 'stopped'
+
+/** The sequence number and send time of a peer's latest advert. */
+export interface SeqTime {
+  seq: number
+  time: number
+}
 
 /** One live peer as the view holds it. */
 export interface ViewEntry {
@@ -54,8 +65,8 @@ export interface MeshViewInit {
 
 export class MeshView extends TypedEventEmitter<MeshViewEvents> {
   private readonly live = new Map<string, ViewEntry>()
-  /** Last sequence numbers of departed peers, oldest departure first. */
-  private readonly departed = new Map<string, number>()
+  /** Last sequence numbers and times of departed peers, oldest departure first. */
+  private readonly departed = new Map<string, SeqTime>()
   private readonly ttlIntervals: number
 
   constructor(init: MeshViewInit = {}) {
@@ -81,9 +92,16 @@ export class MeshView extends TypedEventEmitter<MeshViewEvents> {
     return this.live.has(peerId)
   }
 
-  /** The highest sequence number seen from a peer, live or departed. */
-  lastSeq(peerId: string): number | undefined {
-    return this.live.get(peerId)?.advert.seq ?? this.departed.get(peerId)
+  /** The highest sequence number seen from a peer, live or departed, with that advert's time. */
+  last(peerId: string): SeqTime | undefined {
+    const advert = this.live.get(peerId)?.advert
+
+    return advert === undefined ? this.departed.get(peerId) : { seq: advert.seq, time: advert.time }
+  }
+
+  /** Whether a peer not yet in the view would find room. */
+  hasRoomFor(peerId: string): boolean {
+    return this.live.has(peerId) || this.live.size < MAX_VIEW_PEERS
   }
 
   /** How long a peer's advert stays good, in ms. */
@@ -95,19 +113,25 @@ export class MeshView extends TypedEventEmitter<MeshViewEvents> {
    * Takes in an advert that passed validation. Returns what it did to the
    * view: an advert older than what the view knows changes nothing.
    */
-  apply(peerId: string, advert: Advert, now: number): 'joined' | 'updated' | 'left' | 'stale' {
-    const known = this.lastSeq(peerId)
+  apply(
+    peerId: string,
+    advert: Advert,
+    now: number
+  ): 'joined' | 'updated' | 'left' | 'stale' | 'full' {
+    const known = this.last(peerId)
 
-    if (known !== undefined && advert.seq <= known) {
+    if (known !== undefined && advert.seq <= known.seq) {
       return 'stale'
     }
 
     if (advert.leaving) {
       this.remove(peerId, 'stopped')
-      this.departed.delete(peerId)
-      this.departed.set(peerId, advert.seq)
-      this.trimDeparted()
+      this.depart(peerId, { seq: advert.seq, time: advert.time })
       return 'left'
+    }
+
+    if (!this.hasRoomFor(peerId)) {
+      return 'full'
     }
 
     const previous = this.live.get(peerId)
@@ -138,9 +162,7 @@ export class MeshView extends TypedEventEmitter<MeshViewEvents> {
     }
 
     this.live.delete(peerId)
-    this.departed.delete(peerId)
-    this.departed.set(peerId, entry.advert.seq)
-    this.trimDeparted()
+    this.depart(peerId, { seq: entry.advert.seq, time: entry.advert.time })
     this.safeDispatchEvent('peer:left', { detail: { peerId, reason, advert: entry.advert } })
 
     return true
@@ -165,7 +187,10 @@ export class MeshView extends TypedEventEmitter<MeshViewEvents> {
     this.departed.clear()
   }
 
-  private trimDeparted(): void {
+  private depart(peerId: string, last: SeqTime): void {
+    this.departed.delete(peerId)
+    this.departed.set(peerId, last)
+
     for (const peerId of this.departed.keys()) {
       if (this.departed.size <= MAX_TOMBSTONES) {
         break

@@ -18,11 +18,17 @@ export function printJson(value: unknown): void {
   print(JSON.stringify(value, null, 2))
 }
 
-/** Lays rows out in columns under a header. */
+/** Text with control characters replaced, so what a peer sent cannot drive the terminal. */
+export function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, '\uFFFD')
+}
+
+/** Lays rows out in columns under a header; cells are made printable. */
 export function formatTable(
   header: readonly string[],
-  rows: readonly (readonly string[])[]
+  cells: readonly (readonly string[])[]
 ): string {
+  const rows = cells.map((row) => row.map(printable))
   const widths = header.map((title, col) =>
     Math.max(title.length, ...rows.map((row) => (row[col] ?? '').length))
   )

@@ -11,7 +11,8 @@ import { MemoryDatastore } from 'datastore-core'
 import type { Datastore } from 'interface-datastore'
 import { equals } from 'uint8arrays'
 import type { AdvertServiceInit } from '../adverts/service.js'
-import { DataDirError } from '../errors.js'
+import { MAX_ADVERT_INTERVAL, MIN_ADVERT_INTERVAL } from '../adverts/validate.js'
+import { DataDirError, InvalidConfigError } from '../errors.js'
 import { decodeInvite, type Invite } from '../net/invite.js'
 import type { ConnectionKeeperInit } from '../net/keeper.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
@@ -186,8 +187,35 @@ function checkGiven(init: MeshNodeInit): void {
   if (init.bootstrap !== undefined) assertBootstrap(init.bootstrap)
   if (init.swarmKey !== undefined) assertSwarmKey(init.swarmKey)
   if (init.labels !== undefined) assertLabels(init.labels)
+  if (init.slots !== undefined) assertCount('slots', init.slots)
+  checkAdverts(init.adverts ?? {})
   if (init.targetConnections !== undefined) {
     assertCount('targetConnections', init.targetConnections)
+  }
+}
+
+function checkAdverts(adverts: NonNullable<MeshNodeInit['adverts']>): void {
+  const { interval, ttlIntervals, probeTimeout } = adverts
+
+  if (
+    interval !== undefined &&
+    !(
+      Number.isInteger(interval) &&
+      interval >= MIN_ADVERT_INTERVAL &&
+      interval <= MAX_ADVERT_INTERVAL
+    )
+  ) {
+    throw new InvalidConfigError(
+      `expected the advert interval to be ${MIN_ADVERT_INTERVAL}-${MAX_ADVERT_INTERVAL} ms, got ${interval}`
+    )
+  }
+
+  if (ttlIntervals !== undefined && !(Number.isInteger(ttlIntervals) && ttlIntervals >= 2)) {
+    throw new InvalidConfigError(`expected ttlIntervals to be an integer >= 2, got ${ttlIntervals}`)
+  }
+
+  if (probeTimeout !== undefined && !(probeTimeout > 0)) {
+    throw new InvalidConfigError(`expected probeTimeout to be above 0 ms, got ${probeTimeout}`)
   }
 }
 

@@ -4,6 +4,7 @@
  * validation only, no I/O.
  */
 import { multiaddr } from '@multiformats/multiaddr'
+import { isText, LABEL_KEY_PATTERN, MAX_LABEL_VALUE, MAX_LABELS } from '../adverts/validate.js'
 import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
@@ -131,12 +132,6 @@ function assertBoolean(field: string, value: unknown): boolean {
   return value
 }
 
-/** Label keys: letters, digits and `._/-`, starting with a letter or digit. */
-const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/
-/** Labels a node may carry, and the longest value. */
-const MAX_LABELS = 32
-const MAX_LABEL_VALUE = 128
-
 /** Checks labels: a flat object of short strings. */
 export function assertLabels(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -150,15 +145,15 @@ export function assertLabels(value: unknown): Record<string, string> {
   }
 
   for (const [key, label] of entries) {
-    if (!LABEL_KEY.test(key)) {
+    if (!LABEL_KEY_PATTERN.test(key)) {
       throw new InvalidConfigError(
         `expected a label key of letters, digits and ._/- (at most 63), got ${JSON.stringify(key)}`
       )
     }
 
-    if (typeof label !== 'string' || label.length > MAX_LABEL_VALUE) {
+    if (typeof label !== 'string' || !isText(label, MAX_LABEL_VALUE)) {
       throw new InvalidConfigError(
-        `expected label ${key} to be text of at most ${MAX_LABEL_VALUE} characters`
+        `expected label ${key} to be printable text of at most ${MAX_LABEL_VALUE} characters`
       )
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { startMesh, trackNodes } from '../helpers/mesh.js'
-import { waitFor } from '../helpers/wait.js'
+import { waitFor, within } from '../helpers/wait.js'
 
 /** The q-quantile of some figures, by the nearest-rank method. */
 function quantile(values: number[], q: number): number {
@@ -53,7 +53,7 @@ describe('advert propagation', () => {
     const stopped = performance.now()
 
     await leaver!.stop()
-    const left = await Promise.all(reasons)
+    const left = await within(Promise.all(reasons), 5_000, 'the stopped node stayed in a view')
 
     for (const { reason, at } of left) {
       expect(reason).toBe('stopped')

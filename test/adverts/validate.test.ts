@@ -5,10 +5,10 @@ import { advert } from './fixtures.js'
 
 const now = 1_000
 
-function check(overrides: Partial<Advert>, lastSeq?: number) {
+function check(overrides: Partial<Advert>, last?: { seq: number; time: number }) {
   return validateAdvert(Advert.encode(advert(overrides)), {
     now,
-    ...(lastSeq === undefined ? {} : { lastSeq })
+    ...(last === undefined ? {} : { last })
   })
 }
 
@@ -44,10 +44,28 @@ describe('advert validation', () => {
     expect(check({ time: now + 5_000 }).ok).toBe(true)
   })
 
-  it('refuses a sequence number that goes backwards, and drops a repeat without blame', () => {
-    expect(check({ seq: 999 }, 1_000)).toMatchObject({ reason: 'seq-backwards' })
-    expect(check({ seq: 1_000 }, 1_000)).toMatchObject({ reason: 'duplicate' })
-    expect(check({ seq: 1_001 }, 1_000).ok).toBe(true)
+  it('refuses a sequence number that goes backwards while time goes forward', () => {
+    const last = { seq: 1_000, time: 900 }
+
+    expect(check({ seq: 999, time: 1_000 }, last)).toMatchObject({ reason: 'seq-backwards' })
+    expect(check({ seq: 1_001, time: 1_000 }, last).ok).toBe(true)
+  })
+
+  it('drops a repeat, and an advert overtaken on the way, without blame', () => {
+    const last = { seq: 1_000, time: 900 }
+
+    expect(check({ seq: 1_000 }, last)).toMatchObject({ ok: false, reason: 'duplicate' })
+    expect(check({ seq: 999, time: 850 }, last)).toMatchObject({ ok: false, reason: 'stale' })
+  })
+
+  it('refuses text that could drive a terminal', () => {
+    expect(check({ labels: [{ key: 'zone', value: 'eu\u001b[2J' }] })).toMatchObject({
+      reason: 'impossible-values'
+    })
+    expect(check({ software: 'mycel\u0007' })).toMatchObject({ reason: 'impossible-values' })
+    expect(check({ labels: [{ key: 'bad key', value: 'x' }] })).toMatchObject({
+      reason: 'impossible-values'
+    })
   })
 
   it('refuses figures no real node could report', () => {

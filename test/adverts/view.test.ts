@@ -38,7 +38,7 @@ describe('the view', () => {
     expect(view.apply('a', advert({ seq: 4 }), 1)).toBe('stale')
     view.remove('a', 'disconnected')
     expect(view.apply('a', advert({ seq: 5 }), 2)).toBe('stale')
-    expect(view.lastSeq('a')).toBe(5)
+    expect(view.last('a')?.seq).toBe(5)
     expect(view.apply('a', advert({ seq: 6 }), 3)).toBe('joined')
   })
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createMeshNode, type MeshNode } from '../../src/index.js'
 import { DaemonFleet, runCliJson } from '../helpers/cli.js'
 import { localInit, trackNodes } from '../helpers/mesh.js'
-import { waitFor } from '../helpers/wait.js'
+import { waitFor, within } from '../helpers/wait.js'
 
 interface PeersJson {
   live: Array<{ peerId: string; labels: Record<string, string> }>
@@ -55,7 +55,7 @@ describe('failure detection across processes', () => {
     const hungLeft = leaves(observer, firstId)
     const hungAt = performance.now()
     first.child.kill('SIGSTOP')
-    const hung = await hungLeft
+    const hung = await within(hungLeft, 10_000, 'the hung daemon stayed in the view')
     console.log(`hung daemon left the view after ${(hung.at - hungAt).toFixed(0)} ms`)
     expect(hung.reason).toBe('expired')
     expect(hung.at - hungAt).toBeLessThan(ttl + 1_000)
@@ -70,7 +70,7 @@ describe('failure detection across processes', () => {
     const killedLeft = leaves(observer, secondId)
     const killedAt = performance.now()
     second.child.kill('SIGKILL')
-    const killed = await killedLeft
+    const killed = await within(killedLeft, 10_000, 'the killed daemon stayed in the view')
     console.log(`killed daemon left the view after ${(killed.at - killedAt).toFixed(0)} ms`)
     expect(killed.reason).toBe('disconnected')
     expect(killed.at - killedAt).toBeLessThan(2_000)

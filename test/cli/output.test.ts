@@ -29,6 +29,7 @@ describe('terminal output', () => {
         ['addresses', ['a', 'b']]
       ])
     ).toBe('id         x\naddresses  a\n           b')
+    expect(formatTable(['A'], [['x\u001b[2Jy']])).toBe('A\nx\uFFFD[2Jy')
     expect(shortPeerId('12D3KooWB6MiaPmKd9cUNdoypYMZFS1fMGLBmu1yfaGvkUs35hCy')).toBe(
       '12D3KooW…s35hCy'
     )

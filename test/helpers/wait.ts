@@ -15,3 +15,13 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, interval))
   }
 }
+
+/** Resolves as the promise does, or fails the test after `timeout` ms instead of hanging. */
+export function within<T>(promise: Promise<T>, timeout: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), timeout)
+  })
+
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}

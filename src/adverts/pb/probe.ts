@@ -94,6 +94,7 @@ export namespace ProbeRequest {
 
 export interface ProbeResponse {
   alive: boolean
+  refused: string
 }
 
 export namespace ProbeResponse {
@@ -111,12 +112,18 @@ export namespace ProbeResponse {
           w.bool(obj.alive)
         }
 
+        if ((obj.refused != null && obj.refused !== '')) {
+          w.uint32(18)
+          w.string(obj.refused)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          alive: false
+          alive: false,
+          refused: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -127,6 +134,10 @@ export namespace ProbeResponse {
           switch (tag >>> 3) {
             case 1: {
               obj.alive = reader.bool()
+              break
+            }
+            case 2: {
+              obj.refused = reader.string()
               break
             }
             default: {
@@ -151,6 +162,13 @@ export namespace ProbeResponse {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.refused`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -168,6 +186,11 @@ export namespace ProbeResponse {
     value: boolean
   }
 
+  export interface ProbeResponseRefusedFieldEvent {
+    field: '$.refused'
+    value: string
+  }
+
   export function encode (obj: Partial<ProbeResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ProbeResponse.codec())
   }
@@ -176,7 +199,7 @@ export namespace ProbeResponse {
     return decodeMessage(buf, ProbeResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeResponse>): Generator<ProbeResponseAliveFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeResponse>): Generator<ProbeResponseAliveFieldEvent | ProbeResponseRefusedFieldEvent> {
     return streamMessage(buf, ProbeResponse.codec(), opts)
   }
 }
