@@ -4,7 +4,7 @@
  * and the time.
  */
 import { InvalidConfigError } from '../errors.js'
-import type { Advert, Label, Slots } from './pb/advert.js'
+import type { Advert, Departure, Label, Slots } from './pb/advert.js'
 import type { Resources } from './resources.js'
 import { ADVERT_VERSION } from './validate.js'
 
@@ -27,6 +27,7 @@ export class AdvertBuilder {
   private slots: Slots
   private kinds: string[] = []
   private labels: Label[]
+  private departed: Departure[] = []
 
   constructor(init: AdvertBuilderInit) {
     this.init = { ...init }
@@ -71,6 +72,11 @@ export class AdvertBuilder {
     return changed
   }
 
+  /** Sets the peers this node found gone, to tell the mesh of in its next adverts. */
+  setDeparted(departed: readonly Departure[]): void {
+    this.departed = departed.map((d) => ({ ...d }))
+  }
+
   /** The next advert, with a new sequence number. */
   build(resources: Resources, now: number, leaving = false): Advert {
     this.seq = Math.max(this.seq + 1, now)
@@ -86,7 +92,8 @@ export class AdvertBuilder {
       kinds: [...this.kinds],
       labels: this.labels.map((label) => ({ ...label })),
       software: this.init.software,
-      uptime: Math.max(0, now - this.init.startedAt)
+      uptime: Math.max(0, now - this.init.startedAt),
+      departed: this.departed.map((d) => ({ ...d }))
     }
   }
 }

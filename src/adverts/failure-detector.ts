@@ -11,6 +11,8 @@ import type { MeshView } from './view.js'
 
 /** Peers asked at once to ping a suspect for us. */
 export const DEFAULT_HELPERS = 2
+/** Suspects probed at once; more wait for a later suspicion. */
+export const MAX_PROBING = 32
 
 export interface FailureDetectorInit {
   view: MeshView
@@ -20,6 +22,8 @@ export interface FailureDetectorInit {
   pingThrough(via: PeerId, peer: PeerId, signal: AbortSignal): Promise<boolean>
   /** Up to `count` live, connected peers other than `peer` to ask, picked at random. */
   helpersFor(peer: PeerId, count: number): PeerId[]
+  /** Told of each peer the detector removed, with its last sequence number. */
+  onGone?(peer: PeerId, seq: number): void
   /** How long each of the two rounds (direct, then through helpers) may take, in ms. */
   timeout: number
   /**
@@ -46,14 +50,17 @@ export class FailureDetector {
     return this.probing.size
   }
 
-  /** Probes a peer that may be gone; removes it from the view if it is. */
+  /**
+   * Probes a peer that may be gone; removes it from the view if it is, and
+   * then calls `onGone` with its last sequence number.
+   */
   suspect(peer: PeerId): void {
     const id = peer.toString()
     const seq = this.init.view.get(id)?.advert.seq
     // a stop aborts this signal; a later restart gets a new one
     const { signal } = this.controller
 
-    if (this.probing.has(id) || seq === undefined) {
+    if (this.probing.has(id) || seq === undefined || this.probing.size >= MAX_PROBING) {
       return
     }
 
@@ -66,6 +73,7 @@ export class FailureDetector {
         if (!alive && unchanged && !signal.aborted) {
           this.init.log('%p does not answer, directly or through peers: gone', peer)
           this.init.view.remove(id, 'disconnected')
+          this.init.onGone?.(peer, seq)
         }
       })
       .catch((err: Error) => {

@@ -15,19 +15,21 @@ import type {
   Startable
 } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
+import * as Digest from 'multiformats/hashes/digest'
 import { InvalidConfigError } from '../errors.js'
 import { protocolId, topicName } from '../net/wire-names.js'
 import { AdvertBuilder } from './builder.js'
 import { isMeaningfulChange } from './change.js'
 import { FailureDetector } from './failure-detector.js'
 import { AdvertIntake, type IntakeStats } from './intake.js'
-import { Advert, type Gpu, type Slots } from './pb/advert.js'
+import { Advert, type Departure, type Gpu, type Slots } from './pb/advert.js'
 import { ProbeServer, pingDirect, pingThrough } from './probe.js'
 import { detectGpu, processor, type Resources, sampleResources } from './resources.js'
-import { validateAdvert } from './validate.js'
-import { MeshView } from './view.js'
+import { MAX_DEPARTED, validateAdvert } from './validate.js'
+import { DEFAULT_TTL_INTERVALS, MeshView } from './view.js'
 
 /** How often a node publishes its advert. */
 export const DEFAULT_ADVERT_INTERVAL = 1_000 // ms
@@ -121,6 +123,8 @@ export class AdvertService implements Startable {
   private readonly detector: FailureDetector
   private readonly probes: ProbeServer
   private published = 0
+  /** Peers the detector found gone, told of in our adverts until their TTL has passed. */
+  private readonly departures = new Map<string, { departure: Departure; until: number }>()
   private last?: Advert
   private gpu?: Gpu
   private timer?: ReturnType<typeof setInterval>
@@ -262,6 +266,7 @@ export class AdvertService implements Startable {
     const verdict = this.intake.take(author, message.data, Date.now())
 
     if (verdict.result === 'accept') {
+      this.checkDepartures(verdict.advert.departed)
       return TopicValidatorResult.Accept
     }
 
@@ -330,7 +335,9 @@ export class AdvertService implements Startable {
       return
     }
 
-    const advert = this.builder.build(sampled, Date.now())
+    const now = Date.now()
+    this.builder.setDeparted(this.currentDepartures(now))
+    const advert = this.builder.build(sampled, now)
     this.last = advert
     this.view.apply(this.components.peerId.toString(), advert, advert.time)
     await this.send(advert)
@@ -354,6 +361,45 @@ export class AdvertService implements Startable {
     await this.components.pubsub.publish(this.topic, bytes)
     this.published++
     this.log.trace('published advert %d', advert.seq)
+  }
+
+  /** A peer the detector found gone: tell the mesh, so nodes not connected to it check too. */
+  private onGone(peer: PeerId, seq: number): void {
+    const until = Date.now() + this.interval * (this.init.ttlIntervals ?? DEFAULT_TTL_INTERVALS)
+    this.departures.set(peer.toString(), {
+      departure: { peer: peer.toMultihash().bytes, seq },
+      until
+    })
+    this.publishSoon()
+  }
+
+  private currentDepartures(now: number): Departure[] {
+    for (const [id, { until }] of this.departures) {
+      if (until < now) this.departures.delete(id)
+    }
+
+    return [...this.departures.values()].slice(-MAX_DEPARTED).map(({ departure }) => departure)
+  }
+
+  /**
+   * Another node found these peers gone. Each one still in our view with no
+   * newer advert is probed by our own detector: a notice alone removes no one.
+   */
+  private checkDepartures(departed: readonly Departure[]): void {
+    const self = this.components.peerId.toString()
+
+    for (const { peer, seq } of departed) {
+      try {
+        const id = peerIdFromMultihash(Digest.decode(peer))
+        const known = this.view.get(id.toString())?.advert.seq
+
+        if (id.toString() !== self && known !== undefined && known <= seq) {
+          this.detector.suspect(id)
+        }
+      } catch {
+        // not a peer id: the validator let through bytes of the right length only
+      }
+    }
   }
 
   private sample(): Promise<Resources> {
@@ -382,6 +428,7 @@ export class AdvertService implements Startable {
       view: this.view,
       timeout,
       log: this.log,
+      onGone: (peer, seq) => this.onGone(peer, seq),
       pingDirect: (peer, signal) => pingDirect({ ping }, peer, { signal }),
       pingThrough: (via, peer, signal) =>
         pingThrough(connectionManager, this.probes.protocol, via, peer, { signal }),

@@ -22,6 +22,8 @@ export const LABEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/
 /** Task kinds an advert may list, and the longest name. */
 export const MAX_KINDS = 64
 export const MAX_KIND_LENGTH = 64
+/** Departures an advert may tell of. */
+export const MAX_DEPARTED = 16
 /** Longest software, CPU or GPU model text. */
 export const MAX_TEXT = 128
 /** Shortest and longest publish interval an advert may announce. */
@@ -69,7 +71,7 @@ export function validateAdvert(bytes: Uint8Array, context: ValidationContext): V
 
   try {
     advert = Advert.decode(bytes, {
-      limits: { kinds: MAX_KINDS, labels: MAX_LABELS }
+      limits: { kinds: MAX_KINDS, labels: MAX_LABELS, departed: MAX_DEPARTED }
     })
   } catch (err) {
     return reject('undecodable', (err as Error).message)
@@ -143,6 +145,7 @@ export function impossibleValue(advert: Advert): string | undefined {
       'a label'
     ],
     [advert.kinds.some((kind) => kind === '' || !isText(kind, MAX_KIND_LENGTH)), 'a task kind'],
+    [advert.departed.some((d) => d.peer.byteLength === 0 || d.peer.byteLength > 64), 'a departure'],
     [
       [advert.software, cpu?.model ?? '', gpu?.model ?? ''].some((t) => !isText(t, MAX_TEXT)),
       'software or model text'

@@ -17,6 +17,7 @@ export function advert(overrides: Partial<Advert> = {}): Advert {
     labels: [],
     software: 'mycel/test',
     uptime: 10,
+    departed: [],
     ...overrides
   }
 }

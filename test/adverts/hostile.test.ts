@@ -39,6 +39,7 @@ function forge(overrides: Partial<Advert> = {}): Uint8Array {
     labels: [],
     software: 'forged',
     uptime: 1,
+    departed: [],
     ...overrides
   })
 }

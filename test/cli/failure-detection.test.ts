@@ -75,4 +75,32 @@ describe('failure detection across processes', () => {
     expect(killed.reason).toBe('disconnected')
     expect(killed.at - killedAt).toBeLessThan(2_000)
   })
+
+  it('drops a killed daemon within 2 s on a node that was never connected to it', async () => {
+    const first = await fleet.start(await fleet.tempDir())
+    const { token } = await runCliJson<{ token: string }>(['invite', '--data-dir', first.dataDir])
+    const second = await fleet.start(await fleet.tempDir(), ['join', token])
+    const secondId = (
+      await runCliJson<{ peerId: string }>(['status', '--data-dir', second.dataDir])
+    ).peerId
+    // no listen address, one connection: it hears of the second daemon only through the first
+    const observer = await createMeshNode(
+      localInit({ join: token, listen: [], targetConnections: 1 })
+    )
+    nodes.push(observer)
+    await waitFor(() => observer.view.size === 3, {
+      timeout: 10_000,
+      message: 'the observer never saw both daemons'
+    })
+    expect(observer.peers.map(String)).not.toContain(secondId)
+
+    const left = leaves(observer, secondId)
+    const killedAt = performance.now()
+    second.child.kill('SIGKILL')
+    const killed = await within(left, 10_000, 'the killed daemon stayed in the view')
+    console.log(`killed daemon left a distant view after ${(killed.at - killedAt).toFixed(0)} ms`)
+
+    expect(killed.reason).toBe('disconnected')
+    expect(killed.at - killedAt).toBeLessThan(2_000)
+  })
 })

@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -17,6 +18,7 @@ export interface Advert {
   labels: Label[]
   software: string
   uptime: number
+  departed: Departure[]
 }
 
 export namespace Advert {
@@ -103,6 +105,13 @@ export namespace Advert {
           w.uint64Number(obj.uptime)
         }
 
+        if (obj.departed != null && obj.departed.length > 0) {
+          for (const value of obj.departed) {
+            w.uint32(122)
+            Departure.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -116,7 +125,8 @@ export namespace Advert {
           kinds: [],
           labels: [],
           software: '',
-          uptime: 0
+          uptime: 0,
+          departed: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -201,6 +211,16 @@ export namespace Advert {
               obj.uptime = reader.uint64Number()
               break
             }
+            case 15: {
+              if (opts.limits?.departed != null && obj.departed.length === opts.limits.departed) {
+                throw new MaxLengthError('Decode error - repeated field "departed" had too many elements')
+              }
+
+              obj.departed.push(Departure.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.departed$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -212,7 +232,8 @@ export namespace Advert {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           kinds: 0,
-          labels: 0
+          labels: 0,
+          departed: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -336,6 +357,24 @@ export namespace Advert {
                 field: `${prefix}.uptime`,
                 value: reader.uint64Number()
               }
+              break
+            }
+            case 15: {
+              if (opts.limits?.departed != null && obj.departed === opts.limits.departed) {
+                throw new MaxLengthError('Streaming decode error - repeated field "departed" had too many elements')
+              }
+
+              for (const evt of Departure.codec().stream(reader, reader.uint32(), `${prefix}.departed[]`, {
+                limits: opts.limits?.departed$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.departed
+                }
+              }
+
+              obj.departed++
+
               break
             }
             default: {
@@ -463,6 +502,18 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertDepartedPeerFieldEvent {
+    field: '$.departed[].peer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AdvertDepartedSeqFieldEvent {
+    field: '$.departed[].seq'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Advert.codec())
   }
@@ -471,8 +522,120 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
+  }
+}
+
+export interface Departure {
+  peer: Uint8Array<ArrayBuffer>
+  seq: number
+}
+
+export namespace Departure {
+  let _codec: Codec<Departure>
+
+  export const codec = (): Codec<Departure> => {
+    if (_codec == null) {
+      _codec = message<Departure>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peer)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.seq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: uint8ArrayAlloc(0),
+          seq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeparturePeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DepartureSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export function encode (obj: Partial<Departure>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Departure.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Departure>): Departure {
+    return decodeMessage(buf, Departure.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Departure>): Generator<DeparturePeerFieldEvent | DepartureSeqFieldEvent> {
+    return streamMessage(buf, Departure.codec(), opts)
   }
 }
 
