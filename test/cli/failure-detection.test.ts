@@ -92,6 +92,9 @@ describe('failure detection across processes', () => {
       timeout: 10_000,
       message: 'the observer never saw both daemons'
     })
+    // the observer's own DHT queries may have dialled the second daemon: hang up
+    const secondPeer = observer.peers.find((id) => id.toString() === secondId)
+    if (secondPeer !== undefined) await observer.libp2p.hangUp(secondPeer)
     expect(observer.peers.map(String)).not.toContain(secondId)
 
     const left = leaves(observer, secondId)
