@@ -110,6 +110,7 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
   }
 
   reportForeignPeers(daemon)
+  reportIsolation(daemon, join !== undefined || options.bootstrap.length > 0)
   await untilSignal()
   note('stopping…')
   process.exit(await stopWithin(daemon, STOP_DEADLINE))
@@ -142,6 +143,25 @@ async function stopWithin(daemon: Daemon, deadline: number): Promise<number> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** How long a node that was given peers to join through may stay alone before it says so. */
+const ISOLATION_WARNING = 15_000 // ms
+
+/** Says so when a node told whom to join through has reached no one after a while. */
+function reportIsolation(daemon: Daemon, toldWhom: boolean): void {
+  if (!toldWhom) {
+    return
+  }
+
+  setTimeout(() => {
+    if (daemon.node.peers.length === 0) {
+      note(
+        `warning: no peer of the mesh has answered in ${ISOLATION_WARNING / 1000} s; ` +
+          'check that the addresses in the invite are reachable from here (firewall, NAT)'
+      )
+    }
+  }, ISOLATION_WARNING).unref()
 }
 
 /** Says once per peer when a peer refuses us for holding another swarm key. */
