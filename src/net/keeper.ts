@@ -133,6 +133,8 @@ export class ConnectionKeeper
   private readonly backoff: { backoffBase: number; backoffMax: number }
   private readonly walkLimits: { min: number; max: number }
   private readonly dialing = new Set<string>()
+  /** Peers heard of elsewhere whose addresses are being looked up. */
+  private readonly looking = new Set<string>()
   private readonly failures = new Map<string, DialFailure>()
   private controller = lifetimeController()
   private timer?: ReturnType<typeof setTimeout>
@@ -191,6 +193,53 @@ export class ConnectionKeeper
     this.components.events.removeEventListener('peer:discovery', this.onChange)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     this.dialing.clear()
+    this.looking.clear()
+  }
+
+  /**
+   * A peer heard of elsewhere (its advert reached us through the mesh): while
+   * the node is short of connections, look its addresses up in the DHT if the
+   * peer store lacks them, so the next check can dial it. Quicker than
+   * waiting for a DHT walk to turn it up.
+   */
+  learnOf(peer: PeerId): void {
+    const id = peer.toString()
+    const connections = this.components.connectionManager.getConnections()
+
+    if (
+      !this.started ||
+      id === this.components.peerId.toString() ||
+      this.looking.has(id) ||
+      this.looking.size >= this.parallelDials ||
+      new Set(connections.map((c) => c.remotePeer.toString())).size >= this.target ||
+      connections.some((c) => c.remotePeer.equals(peer)) ||
+      (this.failures.get(id)?.retryAt ?? 0) > Date.now()
+    ) {
+      return
+    }
+
+    this.looking.add(id)
+    this.lookUp(peer)
+      .catch((err: Error) => {
+        this.log('could not look up %p - %e', peer, err)
+      })
+      .finally(() => {
+        this.looking.delete(id)
+        this.schedule(0)
+      })
+  }
+
+  private async lookUp(peer: PeerId): Promise<void> {
+    const known = await this.components.peerStore.get(peer).catch(() => undefined)
+
+    if ((known?.addresses.length ?? 0) > 0) {
+      return
+    }
+
+    // the peer router stores the addresses it finds
+    await this.components.peerRouting.findPeer(peer, {
+      signal: timeoutSignal(this.controller.signal, WALK_TIMEOUT)
+    })
   }
 
   private onChange(): void {

@@ -3,6 +3,7 @@
  * The daemon runs one; an application embeds one with `createMeshNode()`.
  */
 import type { AbortOptions, Logger, PeerId, Startable } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
@@ -123,6 +124,10 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     })
     this.libp2p.addEventListener('peer:disconnect', (evt) => {
       this.safeDispatchEvent('peer:disconnected', { detail: evt.detail })
+    })
+    // a peer heard of through its advert may be one the keeper does not know yet
+    this.view.addEventListener('peer:joined', (evt) => {
+      this.libp2p.services.keeper.learnOf(peerIdFromString(evt.detail.peerId))
     })
     this.libp2p.services.keeper.addEventListener('dial:failed', (evt) => {
       this.safeDispatchEvent('dial:failed', { detail: evt.detail })

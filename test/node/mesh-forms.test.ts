@@ -19,4 +19,19 @@ describe('a mesh forming by itself', () => {
       expect(node.peers.length).toBeGreaterThanOrEqual(5)
     }
   })
+
+  it('connects nodes that join through one peer even when DHT walks are rare', async () => {
+    // walks so rare that none happens during the test
+    const noWalks = { keeper: { walk: { min: 600_000, max: 600_000 } } }
+    nodes.push(...(await startMesh(4, noWalks)))
+    const [, ...joiners] = nodes
+
+    await waitFor(() => joiners.every((node) => node.peers.length === 3), {
+      timeout: 10_000,
+      message: `peer counts stayed at ${joiners.map((n) => n.peers.length).join(', ')}`
+    })
+    for (const node of joiners) {
+      expect(node.view.size).toBe(4)
+    }
+  })
 })
