@@ -132,3 +132,15 @@ function firstTrue(answers: Array<Promise<boolean>>): Promise<boolean> {
     }
   })
 }
+
+/** The items in random order (Fisher–Yates), deduplicated by their string form. */
+export function shuffle<T extends { toString(): string }>(items: readonly T[]): T[] {
+  const unique = [...new Map(items.map((item) => [item.toString(), item])).values()]
+
+  for (let i = unique.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[unique[i], unique[j]] = [unique[j] as T, unique[i] as T]
+  }
+
+  return unique
+}

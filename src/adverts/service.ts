@@ -4,109 +4,37 @@
  * that arrives (see `intake.ts`), and keeps the view, removing peers that
  * expire, stop or stop answering.
  */
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Message } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type {
-  ComponentLogger,
-  Libp2pEvents,
-  Logger,
-  PeerId,
-  PeerStore,
-  Startable
-} from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import type { Ping } from '@libp2p/ping'
-import type { TypedEventTarget } from 'main-event'
-import * as Digest from 'multiformats/hashes/digest'
+import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import { InvalidConfigError } from '../errors.js'
 import { protocolId, topicName } from '../net/wire-names.js'
 import { AdvertBuilder } from './builder.js'
 import { isMeaningfulChange } from './change.js'
-import { FailureDetector } from './failure-detector.js'
-import { AdvertIntake, type IntakeStats } from './intake.js'
-import { Advert, type Departure, type Gpu, type Slots } from './pb/advert.js'
+import { DepartureNotices, suspectsFrom } from './departures.js'
+import { FailureDetector, shuffle } from './failure-detector.js'
+import { AdvertIntake } from './intake.js'
+import { Advert, type Gpu, type Slots } from './pb/advert.js'
 import { ProbeServer, pingDirect, pingThrough } from './probe.js'
 import { detectGpu, processor, type Resources, sampleResources } from './resources.js'
-import { MAX_DEPARTED, validateAdvert } from './validate.js'
+import {
+  type AdvertServiceComponents,
+  type AdvertServiceInit,
+  type AdvertStats,
+  DEFAULT_ADVERT_INTERVAL,
+  DEFAULT_PROBE_TIMEOUT
+} from './service-init.js'
+import { validateAdvert } from './validate.js'
 import { DEFAULT_TTL_INTERVALS, MeshView } from './view.js'
 
-/** How often a node publishes its advert. */
-export const DEFAULT_ADVERT_INTERVAL = 1_000 // ms
-/** How long each of the two rounds of liveness pings may take. */
-export const DEFAULT_PROBE_TIMEOUT = 500 // ms
+export * from './service-init.js'
+
 /** Changes that come within this long are sent as one advert. */
 const CHANGE_DEBOUNCE = 10 // ms
 /** Change-driven adverts are at least this fraction of an interval apart. */
 const CHANGE_SPACING = 0.1
 /** Checks for expired peers and moved figures happen this many times an interval. */
 const CHECKS_PER_INTERVAL = 4
-
-export interface AdvertServiceInit {
-  /** The mesh, which names the topic and the probe protocol. */
-  mesh: string
-
-  /**
-   * How often to publish, in ms (100 to 60000).
-   *
-   * @default 1000
-   */
-  interval?: number
-
-  /**
-   * Intervals without an advert before a peer leaves the view (2 or more).
-   *
-   * @default 3
-   */
-  ttlIntervals?: number
-
-  /**
-   * Execution slots this node offers.
-   *
-   * @default the number of cores
-   */
-  slots?: number
-
-  /**
-   * Free-form `key=value` labels, e.g. `{ zone: 'eu' }`.
-   *
-   * @default {}
-   */
-  labels?: Record<string, string>
-
-  /**
-   * A path on the disk whose capacity the advert reports.
-   *
-   * @default the working directory
-   */
-  diskPath?: string
-
-  /**
-   * How long each round of liveness pings may take, in ms.
-   *
-   * @default 500
-   */
-  probeTimeout?: number
-
-  /** What the advert says of the software. */
-  software: string
-}
-
-export interface AdvertServiceComponents {
-  peerId: PeerId
-  pubsub: GossipSub
-  ping: Ping
-  registrar: Registrar
-  peerStore: PeerStore
-  connectionManager: ConnectionManager
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
-}
-
-/** What the advert service has sent, taken, dropped and refused, for status and metrics. */
-export interface AdvertStats extends IntakeStats {
-  published: number
-}
 
 /** Publishes this node's advert, takes in the mesh's, and keeps the view. */
 export class AdvertService implements Startable {
@@ -124,7 +52,7 @@ export class AdvertService implements Startable {
   private readonly probes: ProbeServer
   private published = 0
   /** Peers the detector found gone, told of in our adverts until their TTL has passed. */
-  private readonly departures = new Map<string, { departure: Departure; until: number }>()
+  private readonly departures = new DepartureNotices()
   private last?: Advert
   private gpu?: Gpu
   private timer?: ReturnType<typeof setInterval>
@@ -266,7 +194,11 @@ export class AdvertService implements Startable {
     const verdict = this.intake.take(author, message.data, Date.now())
 
     if (verdict.result === 'accept') {
-      this.checkDepartures(verdict.advert.departed)
+      const self = this.components.peerId.toString()
+      for (const peer of suspectsFrom(verdict.advert.departed, this.view, self)) {
+        this.detector.suspect(peer)
+      }
+
       return TopicValidatorResult.Accept
     }
 
@@ -336,7 +268,7 @@ export class AdvertService implements Startable {
     }
 
     const now = Date.now()
-    this.builder.setDeparted(this.currentDepartures(now))
+    this.builder.setDeparted(this.departures.current(now))
     const advert = this.builder.build(sampled, now)
     this.last = advert
     this.view.apply(this.components.peerId.toString(), advert, advert.time)
@@ -365,41 +297,9 @@ export class AdvertService implements Startable {
 
   /** A peer the detector found gone: tell the mesh, so nodes not connected to it check too. */
   private onGone(peer: PeerId, seq: number): void {
-    const until = Date.now() + this.interval * (this.init.ttlIntervals ?? DEFAULT_TTL_INTERVALS)
-    this.departures.set(peer.toString(), {
-      departure: { peer: peer.toMultihash().bytes, seq },
-      until
-    })
+    const ttl = this.interval * (this.init.ttlIntervals ?? DEFAULT_TTL_INTERVALS)
+    this.departures.add(peer, seq, Date.now() + ttl)
     this.publishSoon()
-  }
-
-  private currentDepartures(now: number): Departure[] {
-    for (const [id, { until }] of this.departures) {
-      if (until < now) this.departures.delete(id)
-    }
-
-    return [...this.departures.values()].slice(-MAX_DEPARTED).map(({ departure }) => departure)
-  }
-
-  /**
-   * Another node found these peers gone. Each one still in our view with no
-   * newer advert is probed by our own detector: a notice alone removes no one.
-   */
-  private checkDepartures(departed: readonly Departure[]): void {
-    const self = this.components.peerId.toString()
-
-    for (const { peer, seq } of departed) {
-      try {
-        const id = peerIdFromMultihash(Digest.decode(peer))
-        const known = this.view.get(id.toString())?.advert.seq
-
-        if (id.toString() !== self && known !== undefined && known <= seq) {
-          this.detector.suspect(id)
-        }
-      } catch {
-        // not a peer id: the validator let through bytes of the right length only
-      }
-    }
   }
 
   private sample(): Promise<Resources> {
@@ -441,18 +341,6 @@ export class AdvertService implements Startable {
         ).slice(0, count)
     })
   }
-}
-
-/** The items in random order (Fisher–Yates), deduplicated by their string form. */
-function shuffle<T extends { toString(): string }>(items: readonly T[]): T[] {
-  const unique = [...new Map(items.map((item) => [item.toString(), item])).values()]
-
-  for (let i = unique.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[unique[i], unique[j]] = [unique[j] as T, unique[i] as T]
-  }
-
-  return unique
 }
 
 /** A libp2p service factory: `services: { adverts: advertService({ mesh, software }) }`. */

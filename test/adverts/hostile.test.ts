@@ -4,10 +4,10 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { Advert } from '../../src/adverts/pb/advert.js'
-import { ADVERT_VERSION } from '../../src/adverts/validate.js'
 import { createMeshNode, type MeshNode } from '../../src/index.js'
 import { localInit, startMesh, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { advert } from './fixtures.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -21,27 +21,11 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed
 }
 
-/** A valid advert with some fields changed. */
+/** A valid advert of now, with some fields changed. */
 function forge(overrides: Partial<Advert> = {}): Uint8Array {
   const now = Date.now()
 
-  return Advert.encode({
-    version: ADVERT_VERSION,
-    seq: now * 10,
-    time: now,
-    interval: 1_000,
-    leaving: false,
-    cpu: { cores: 4, model: 'forged', load1: 0.1 },
-    memory: { total: 8e9, free: 4e9 },
-    disk: { capacity: 1e12, free: 5e11 },
-    slots: { total: 4, busy: 0, queued: 0 },
-    kinds: [],
-    labels: [],
-    software: 'forged',
-    uptime: 1,
-    departed: [],
-    ...overrides
-  })
+  return Advert.encode(advert({ seq: now * 10, time: now, ...overrides }))
 }
 
 interface Scored {
