@@ -26,12 +26,12 @@ describe('a mesh forming by itself', () => {
     nodes.push(...(await startMesh(4, noWalks)))
     const [, ...joiners] = nodes
 
-    await waitFor(() => joiners.every((node) => node.peers.length === 3), {
+    await waitFor(() => joiners.every((node) => node.peers.length === 3 && node.view.size === 4), {
       timeout: 10_000,
       message: `peer counts stayed at ${joiners.map((n) => n.peers.length).join(', ')}`
     })
     for (const node of joiners) {
-      expect(node.view.size).toBe(4)
+      expect(node.peers).toHaveLength(3)
     }
   })
 })
