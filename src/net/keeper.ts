@@ -8,19 +8,9 @@
  * off from peers that fail. When it knows no one else to dial it walks the
  * DHT for peers near its own id, or near a random key, to learn of more.
  */
-import type {
-  AbortOptions,
-  ComponentLogger,
-  Libp2pEvents,
-  Logger,
-  PeerId,
-  PeerRouting,
-  PeerStore,
-  Startable
-} from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
+import type { AbortOptions, Logger, PeerId, Startable } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
+import { TypedEventEmitter } from 'main-event'
 import { classifyDialError } from './dial-errors.js'
 import {
   chooseDialTargets,
@@ -30,96 +20,27 @@ import {
   nextWalkDelay,
   recordFailure
 } from './dial-policy.js'
+import {
+  type ConnectionKeeperComponents,
+  type ConnectionKeeperEvents,
+  type ConnectionKeeperInit,
+  DEFAULT_KEEPER_DIAL_TIMEOUT,
+  DEFAULT_KEEPER_INTERVAL,
+  DEFAULT_PARALLEL_DIALS,
+  DEFAULT_TARGET_CONNECTIONS,
+  DEFAULT_WALK_MAX,
+  DEFAULT_WALK_MIN
+} from './keeper-init.js'
 import { lifetimeController, timeoutSignal } from './lifetime.js'
 
-/** Peers the keeper holds connections to. */
-export const DEFAULT_TARGET_CONNECTIONS = 8
-/** Time between two checks of the connection count when nothing happens. */
-export const DEFAULT_KEEPER_INTERVAL = 2_000 // ms
-/** Dials the keeper runs at once. */
-export const DEFAULT_PARALLEL_DIALS = 4
-/** How long one dial may take. */
-export const DEFAULT_KEEPER_DIAL_TIMEOUT = 10_000 // ms
-/** Shortest wait between two DHT walks. */
-export const DEFAULT_WALK_MIN = 1_000 // ms
-/** Longest wait between two DHT walks while the node is short of peers. */
-export const DEFAULT_WALK_MAX = 30_000 // ms
+export * from './keeper-init.js'
+
 /** How long one DHT walk may take. */
 const WALK_TIMEOUT = 10_000 // ms
 /** Failure records kept; the oldest go first. */
 const MAX_FAILURE_RECORDS = 1_024
 
-export interface ConnectionKeeperInit {
-  /**
-   * How many peers to hold connections to. `0` turns the keeper off.
-   *
-   * @default 8
-   */
-  target?: number
-
-  /**
-   * Time between checks when no connection opens or closes, in ms.
-   *
-   * @default 2000
-   */
-  interval?: number
-
-  /**
-   * Dials in flight at once.
-   *
-   * @default 4
-   */
-  parallelDials?: number
-
-  /**
-   * How long a single dial may take, in ms.
-   *
-   * @default 10000
-   */
-  dialTimeout?: number
-
-  /**
-   * The first wait before a peer whose dial failed is dialled again, in ms;
-   * it doubles with every further failure.
-   *
-   * @default 1000
-   */
-  backoffBase?: number
-
-  /**
-   * The longest wait between dials of a failing peer, in ms.
-   *
-   * @default 60000
-   */
-  backoffMax?: number
-
-  /**
-   * Shortest and longest wait between DHT walks while short of peers, in ms.
-   *
-   * @default { min: 1000, max: 30000 }
-   */
-  walk?: { min: number; max: number }
-}
-
-export interface ConnectionKeeperComponents {
-  peerId: PeerId
-  peerStore: PeerStore
-  peerRouting: PeerRouting
-  connectionManager: ConnectionManager
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
-}
-
-/** Why a dial to a peer failed, as the keeper saw it. */
-export interface DialFailedDetail {
-  peerId: PeerId
-  error: Error
-}
-
-export interface ConnectionKeeperEvents {
-  'dial:failed': CustomEvent<DialFailedDetail>
-}
-
+/** Keeps the node connected to `target` peers of its mesh; see the top of this file. */
 export class ConnectionKeeper
   extends TypedEventEmitter<ConnectionKeeperEvents>
   implements Startable
