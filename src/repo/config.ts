@@ -4,7 +4,13 @@
  * validation only, no I/O.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { isText, LABEL_KEY_PATTERN, MAX_LABEL_VALUE, MAX_LABELS } from '../adverts/validate.js'
+import {
+  isText,
+  LABEL_KEY_PATTERN,
+  MAX_LABEL_KEY,
+  MAX_LABEL_VALUE,
+  MAX_LABELS
+} from '../adverts/validate.js'
 import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
@@ -147,7 +153,7 @@ export function assertLabels(value: unknown): Record<string, string> {
   for (const [key, label] of entries) {
     if (!LABEL_KEY_PATTERN.test(key)) {
       throw new InvalidConfigError(
-        `expected a label key of letters, digits and ._/- (at most 63), got ${JSON.stringify(key)}`
+        `expected a label key of letters, digits and ._/- (at most ${MAX_LABEL_KEY}), got ${JSON.stringify(key)}`
       )
     }
 
