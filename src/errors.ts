@@ -90,3 +90,64 @@ export class ApiError extends MycelError {
     this.status = status
   }
 }
+
+/** A string or bytes that should name a block or an object is not a CID mycel reads. */
+export class InvalidCidError extends MycelError {
+  static override readonly defaultMessage = 'not a valid CID'
+  override readonly name = 'InvalidCidError'
+}
+
+/** A block's bytes do not hash to its CID: corrupt on disk or in transit, or forged. */
+export class CorruptBlockError extends MycelError {
+  static override readonly defaultMessage = "the block's bytes do not match its CID"
+  override readonly name = 'CorruptBlockError'
+}
+
+/** No live peer that was asked holds the block. */
+export class BlockNotFoundError extends MycelError {
+  static override readonly defaultMessage = 'no peer holds the block'
+  override readonly name = 'BlockNotFoundError'
+}
+
+/** A manifest block cannot be read as one: wrong codec, schema or limits. */
+export class InvalidManifestError extends MycelError {
+  static override readonly defaultMessage = 'not a valid manifest'
+  override readonly name = 'InvalidManifestError'
+}
+
+/** The store's quota would be exceeded: the node, or the mesh, has no room for the data. */
+export class StoreFullError extends MycelError {
+  static override readonly defaultMessage = 'no room left in the block store'
+  override readonly name = 'StoreFullError'
+}
+
+/** Fewer owners than the write quorum acknowledged a block. */
+export class QuorumNotReachedError extends MycelError {
+  static override readonly defaultMessage = 'too few peers acknowledged the write'
+  override readonly name = 'QuorumNotReachedError'
+}
+
+/** A peer answered a request with an error, or broke the protocol. */
+export class RemoteError extends MycelError {
+  static override readonly defaultMessage = 'the peer refused the request'
+  override readonly name = 'RemoteError'
+  /** The error name the peer gave, such as `StoreFullError`. */
+  readonly code: string
+
+  constructor(code: string, message?: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** A request got no answer in time. */
+export class RequestTimeoutError extends MycelError {
+  static override readonly defaultMessage = 'the peer did not answer in time'
+  override readonly name = 'RequestTimeoutError'
+}
+
+/** A message is larger than the protocol allows. */
+export class MessageTooLargeError extends MycelError {
+  static override readonly defaultMessage = 'the message is larger than the protocol allows'
+  override readonly name = 'MessageTooLargeError'
+}
