@@ -30,6 +30,12 @@ export class DataDirError extends MycelError {
   override readonly name = 'DataDirError'
 }
 
+/** A file given to read from or write to cannot be used. */
+export class FileAccessError extends MycelError {
+  static override readonly defaultMessage = 'the file cannot be used'
+  override readonly name = 'FileAccessError'
+}
+
 /** `init` was asked to set up a data directory that already holds a node. */
 export class AlreadyInitializedError extends MycelError {
   static override readonly defaultMessage = 'the data directory is already initialised'

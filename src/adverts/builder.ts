@@ -4,7 +4,7 @@
  * and the time.
  */
 import { InvalidConfigError } from '../errors.js'
-import type { Advert, Departure, Label, Slots } from './pb/advert.js'
+import type { Advert, Departure, Label, Slots, Store } from './pb/advert.js'
 import type { Resources } from './resources.js'
 import { ADVERT_VERSION } from './validate.js'
 
@@ -28,6 +28,7 @@ export class AdvertBuilder {
   private kinds: string[] = []
   private labels: Label[]
   private departed: Departure[] = []
+  private store?: Store
 
   constructor(init: AdvertBuilderInit) {
     this.init = { ...init }
@@ -72,6 +73,14 @@ export class AdvertBuilder {
     return changed
   }
 
+  /** Sets the block store's figures; returns whether they changed. */
+  setStore(store: Store): boolean {
+    const changed = this.store?.capacity !== store.capacity || this.store.used !== store.used
+    this.store = { ...store }
+
+    return changed
+  }
+
   /** Sets the peers this node found gone, to tell the mesh of in its next adverts. */
   setDeparted(departed: readonly Departure[]): void {
     this.departed = departed.map((d) => ({ ...d }))
@@ -93,7 +102,8 @@ export class AdvertBuilder {
       labels: this.labels.map((label) => ({ ...label })),
       software: this.init.software,
       uptime: Math.max(0, now - this.init.startedAt),
-      departed: this.departed.map((d) => ({ ...d }))
+      departed: this.departed.map((d) => ({ ...d })),
+      ...(this.store === undefined ? {} : { store: { ...this.store } })
     }
   }
 }

@@ -3,8 +3,10 @@
  * regular advert. Pure.
  *
  * Slots, task kinds and labels matter to every auction, so any change to
- * them counts. Load and free memory and disk wobble all the time; only a
- * jump the scheduler would act on counts.
+ * them counts, and so does the capacity a store offers, which weighs the
+ * node on the ring, and a store filling up. Load, free memory and disk and
+ * bytes stored wobble all the time; only a jump the scheduler would act on
+ * counts.
  */
 import type { Advert } from './pb/advert.js'
 
@@ -15,7 +17,7 @@ export const CAPACITY_STEP = 0.05
 
 export type AdvertBody = Pick<
   Advert,
-  'cpu' | 'memory' | 'disk' | 'gpu' | 'slots' | 'kinds' | 'labels'
+  'cpu' | 'memory' | 'disk' | 'gpu' | 'slots' | 'kinds' | 'labels' | 'store'
 >
 
 export function isMeaningfulChange(before: AdvertBody, after: AdvertBody): boolean {
@@ -25,8 +27,16 @@ export function isMeaningfulChange(before: AdvertBody, after: AdvertBody): boole
     !sameJson(before.labels, after.labels) ||
     Math.abs((before.cpu?.load1 ?? 0) - (after.cpu?.load1 ?? 0)) >= LOAD_STEP ||
     movedBy(before.memory?.free, after.memory?.free, after.memory?.total) ||
-    movedBy(before.disk?.free, after.disk?.free, after.disk?.capacity)
+    movedBy(before.disk?.free, after.disk?.free, after.disk?.capacity) ||
+    before.store?.capacity !== after.store?.capacity ||
+    movedBy(before.store?.used, after.store?.used, after.store?.capacity) ||
+    isFull(before.store) !== isFull(after.store)
   )
+}
+
+/** Whether an advertised store has no room left. */
+export function isFull(store?: { capacity: number; used: number }): boolean {
+  return store !== undefined && store.used >= store.capacity
 }
 
 function movedBy(before = 0, after = 0, total = 0): boolean {

@@ -14,7 +14,7 @@ import { isMeaningfulChange } from './change.js'
 import { DepartureNotices, suspectsFrom } from './departures.js'
 import { FailureDetector, shuffle } from './failure-detector.js'
 import { AdvertIntake } from './intake.js'
-import { Advert, type Gpu, type Slots } from './pb/advert.js'
+import { Advert, type Gpu, type Slots, type Store } from './pb/advert.js'
 import { ProbeServer, pingDirect, pingThrough } from './probe.js'
 import { detectGpu, processor, type Resources, sampleResources } from './resources.js'
 import {
@@ -176,6 +176,15 @@ export class AdvertService implements Startable {
   /** Sets the task kinds this node runs and tells the mesh at once. */
   setKinds(kinds: readonly string[]): void {
     if (this.builder.setKinds(kinds)) {
+      this.publishSoon()
+    }
+  }
+
+  /** Sets the block store's figures; tells the mesh at once when they moved enough to matter. */
+  setStore(store: Store): void {
+    this.builder.setStore(store)
+
+    if (this.last === undefined || isMeaningfulChange(this.last, { ...this.last, store })) {
       this.publishSoon()
     }
   }

@@ -133,6 +133,15 @@ export function impossibleValue(advert: Advert): string | undefined {
       slots !== undefined && slots.busy > slots.total,
       `slots busy ${slots?.busy} of ${slots?.total}`
     ],
+    [
+      advert.store !== undefined &&
+        !(
+          advert.store.capacity >= 0 &&
+          advert.store.used >= 0 &&
+          Number.isSafeInteger(advert.store.capacity + advert.store.used)
+        ),
+      `store used ${advert.store?.used} of ${advert.store?.capacity}`
+    ],
     [gpu !== undefined && (gpu.count < 1 || gpu.count > 1_024), `gpu count ${gpu?.count}`],
     [
       advert.interval < MIN_ADVERT_INTERVAL || advert.interval > MAX_ADVERT_INTERVAL,

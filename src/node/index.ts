@@ -1,4 +1,8 @@
+import { join } from 'node:path'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { FsBlockstore } from 'blockstore-fs'
 import { createHost } from '../net/host.js'
+import { BlockStore } from '../store/store.js'
 import { type MeshNodeInit, resolveInit } from './init.js'
 import { MeshNode } from './mesh-node.js'
 
@@ -26,10 +30,36 @@ export * from './mesh-node.js'
 export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode> {
   const resolved = await resolveInit(init)
   const libp2p = await createHost(resolved)
+  const repo = resolved.repo
+  const store = new BlockStore(
+    {
+      peerId: libp2p.peerId,
+      registrar: {
+        handle: (protocol, handler, options) => libp2p.handle(protocol, handler, options),
+        unhandle: (protocol) => libp2p.unhandle(protocol)
+      },
+      connectionManager: {
+        openConnection: (peer, options) => libp2p.dial(peer, options),
+        getConnections: (peer) => libp2p.getConnections(peer)
+      },
+      logger: libp2p.logger
+    },
+    {
+      mesh: resolved.mesh,
+      view: libp2p.services.adverts.view,
+      adverts: libp2p.services.adverts,
+      blockstore:
+        repo === undefined ? new MemoryBlockstore() : new FsBlockstore(join(repo.dir, 'blocks')),
+      datastore: resolved.datastore,
+      onDisk: repo !== undefined
+    },
+    resolved.store
+  )
   const node = new MeshNode({
     mesh: resolved.mesh,
     swarmKey: resolved.swarmKey,
     libp2p,
+    store,
     ...(resolved.repo === undefined ? {} : { repo: resolved.repo })
   })
 

@@ -21,6 +21,7 @@ import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-k
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '../repo/config.js'
 import { Repo } from '../repo/repo.js'
+import { type ResolvedStoreInit, resolveStoreInit, type StoreInit } from '../store/init.js'
 import { VERSION } from '../version.js'
 
 /** Whether a node looks for peers on the LAN unless told otherwise. */
@@ -108,6 +109,13 @@ export interface MeshNodeInit {
   /** Finer settings of the resource adverts (interval, TTL, probe timeout). */
   adverts?: Pick<AdvertServiceInit, 'interval' | 'ttlIntervals' | 'probeTimeout'>
 
+  /**
+   * The block store: how much this node offers the mesh and how data is
+   * kept (copies, chunk size, cache, repair). With a data directory, blocks
+   * live on disk under `blocks/`; without one, in memory.
+   */
+  store?: StoreInit
+
   /** A datastore for the peer store and DHT records; the data directory's when one is given. */
   datastore?: Datastore
 
@@ -134,6 +142,7 @@ export interface ResolvedInit {
   keeper: ConnectionKeeperInit
   adverts: Omit<AdvertServiceInit, 'mesh'>
   datastore: Datastore
+  store: ResolvedStoreInit
   repo?: Repo
   logger?: ComponentLogger
 }
@@ -176,6 +185,15 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
       ...(init.slots === undefined ? {} : { slots: init.slots })
     },
     datastore: init.datastore ?? (await repo?.openDatastore()) ?? new MemoryDatastore(),
+    store: resolveStoreInit(
+      {
+        ...(repo === undefined
+          ? {}
+          : { quota: repo.config.storeQuota, replicas: repo.config.replicas }),
+        ...init.store
+      },
+      repo !== undefined
+    ),
     ...(repo === undefined ? {} : { repo }),
     ...(init.logger === undefined ? {} : { logger: init.logger })
   }
@@ -189,6 +207,7 @@ function checkGiven(init: MeshNodeInit): void {
   if (init.labels !== undefined) assertLabels(init.labels)
   if (init.slots !== undefined) assertCount('slots', init.slots)
   checkAdverts(init.adverts ?? {})
+  resolveStoreInit(init.store ?? {}, init.dataDir !== undefined)
   if (init.targetConnections !== undefined) {
     assertCount('targetConnections', init.targetConnections)
   }

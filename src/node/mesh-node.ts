@@ -7,6 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import type { CID } from 'multiformats/cid'
 import { fromLabels } from '../adverts/builder.js'
 import type { AdvertService } from '../adverts/service.js'
 import type { MeshView } from '../adverts/view.js'
@@ -17,6 +18,8 @@ import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
 import { acquireLock, releaseLock } from '../repo/lock.js'
 import type { Repo } from '../repo/repo.js'
+import { parseCid } from '../store/block.js'
+import type { BlockStore, ObjectStat, PutInput, PutOptions } from '../store/store.js'
 import { VERSION } from '../version.js'
 
 /** How long `dial()` and `findPeer()` wait unless given a signal. */
@@ -90,6 +93,7 @@ export interface MeshNodeParts {
   mesh: string
   swarmKey: Uint8Array
   libp2p: MeshLibp2p
+  store: BlockStore
   repo?: Repo
 }
 
@@ -106,6 +110,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   readonly libp2p: MeshLibp2p
   /** The data directory, when the node has one. */
   readonly repo?: Repo
+  /** The mesh's block store as this node sees it: its own blocks, the ring, repair. */
+  readonly store: BlockStore
   private readonly swarmKey: Uint8Array
   private readonly log: Logger
   private startedAt = 0
@@ -117,6 +123,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     this.libp2p = parts.libp2p
     this.peerId = parts.libp2p.peerId
     this.repo = parts.repo
+    this.store = parts.store
     this.log = parts.libp2p.logger.forComponent('mycel:node')
 
     this.libp2p.addEventListener('peer:connect', (evt) => {
@@ -151,6 +158,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     }
 
     try {
+      // the store's figures go into the first advert
+      await this.store.start()
       await this.libp2p.start()
     } catch (err) {
       await this.stop().catch((stopErr: Error) => {
@@ -166,6 +175,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   /** Leaves the mesh (telling the others), closes every connection and unlocks the data directory. */
   async stop(): Promise<void> {
     try {
+      await this.store.stop()
       await this.libp2p.stop()
     } finally {
       if (this.repo !== undefined) {
@@ -184,6 +194,43 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   /** This node's resource adverts: what it tells the mesh, and what it refused. */
   get adverts(): AdvertService {
     return this.libp2p.services.adverts
+  }
+
+  /**
+   * Stores data in the mesh: bytes, a stream of them, or a file path. The
+   * data is cut into chunks, each kept on its owners on the ring; the CID
+   * returned names the whole object.
+   *
+   * @throws {StoreFullError} when the mesh has no room for it; nothing is left behind
+   * @example
+   * ```ts
+   * const cid = await node.put(new TextEncoder().encode('hello'), { name: 'hello.txt' })
+   * const bytes = await node.getBytes(cid)
+   * ```
+   */
+  put(input: PutInput, options?: PutOptions): Promise<CID> {
+    return this.store.put(input, options)
+  }
+
+  /**
+   * The bytes of an object, chunk by chunk, from the nearest copies; each
+   * block is checked against its CID.
+   *
+   * @throws {InvalidCidError} when `cid` is not a CID mycel can hold
+   * @throws {BlockNotFoundError} when no live peer holds a block of it
+   */
+  get(cid: CID | string): AsyncGenerator<Uint8Array, void, undefined> {
+    return this.store.get(typeof cid === 'string' ? parseCid(cid) : cid)
+  }
+
+  /** The bytes of an object, whole (see `get`). */
+  getBytes(cid: CID | string): Promise<Uint8Array> {
+    return this.store.getBytes(typeof cid === 'string' ? parseCid(cid) : cid)
+  }
+
+  /** An object's name, size and chunks, with the peers that own and hold each chunk. */
+  stat(cid: CID | string): Promise<ObjectStat> {
+    return this.store.stat(typeof cid === 'string' ? parseCid(cid) : cid)
   }
 
   /** The addresses others can dial this node on, each ending in `/p2p/<peer id>`. */

@@ -14,6 +14,7 @@ import {
 import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
+import { assertReplicas, DEFAULT_REPLICAS, parseBytes } from '../store/init.js'
 
 export interface RepoConfig {
   /** The mesh this node belongs to. */
@@ -30,6 +31,10 @@ export interface RepoConfig {
   mdns: boolean
   /** Free-form `key=value` labels the node advertises. */
   labels: Record<string, string>
+  /** Bytes the node offers the mesh's block store, such as `'10GiB'`; 0 stores nothing. */
+  storeQuota: string | number
+  /** Copies the mesh keeps of each block; every node of a mesh should agree. */
+  replicas: number
 }
 
 /** TCP port of a daemon's libp2p listener; WebSockets listen on the next one. */
@@ -43,7 +48,9 @@ export const DEFAULT_CONFIG = {
   apiListen: '127.0.0.1:0',
   targetConnections: DEFAULT_TARGET_CONNECTIONS,
   mdns: true,
-  labels: {}
+  labels: {},
+  storeQuota: '10GiB' as string | number,
+  replicas: DEFAULT_REPLICAS
 } satisfies RepoConfig
 
 /**
@@ -68,8 +75,17 @@ export function parseConfig(value: unknown): RepoConfig {
       raw.targetConnections ?? DEFAULT_CONFIG.targetConnections
     ),
     mdns: assertBoolean('mdns', raw.mdns ?? DEFAULT_CONFIG.mdns),
-    labels: assertLabels(raw.labels ?? DEFAULT_CONFIG.labels)
+    labels: assertLabels(raw.labels ?? DEFAULT_CONFIG.labels),
+    storeQuota: assertSize('storeQuota', raw.storeQuota ?? DEFAULT_CONFIG.storeQuota),
+    replicas: assertReplicas(raw.replicas ?? DEFAULT_CONFIG.replicas)
   }
+}
+
+/** A size as given (bytes, or text such as `'10GiB'`), once checked. */
+function assertSize(field: string, value: unknown): string | number {
+  parseBytes(field, value)
+
+  return value as string | number
 }
 
 /** Checks a list of multiaddrs. */

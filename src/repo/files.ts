@@ -4,7 +4,7 @@
  */
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { DataDirError } from '../errors.js'
+import { DataDirError, type MycelError } from '../errors.js'
 
 /** Mode of files that hold secrets: keys, tokens. */
 export const SECRET_MODE = 0o600
@@ -63,8 +63,13 @@ export async function ensureDir(path: string): Promise<void> {
 }
 
 /** A DataDirError that names the file, the action and the system's reason. */
-export function fileError(action: string, path: string, err: unknown): DataDirError {
-  if (err instanceof DataDirError) {
+export function fileError<E extends MycelError = DataDirError>(
+  action: string,
+  path: string,
+  err: unknown,
+  ErrorClass: new (message: string, options?: ErrorOptions) => E = DataDirError as never
+): E {
+  if (err instanceof ErrorClass) {
     return err
   }
 
@@ -80,7 +85,7 @@ export function fileError(action: string, path: string, err: unknown): DataDirEr
   }
   const reason = (code === undefined ? undefined : reasons[code]) ?? (err as Error)?.message
 
-  return new DataDirError(`cannot ${action} ${path}: ${reason}`, { cause: err })
+  return new ErrorClass(`cannot ${action} ${path}: ${reason}`, { cause: err })
 }
 
 /** Whether an error is a system error with the given code. */

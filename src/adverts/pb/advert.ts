@@ -19,6 +19,7 @@ export interface Advert {
   software: string
   uptime: number
   departed: Departure[]
+  store?: Store
 }
 
 export namespace Advert {
@@ -110,6 +111,11 @@ export namespace Advert {
             w.uint32(122)
             Departure.codec().encode(value, w)
           }
+        }
+
+        if (obj.store != null) {
+          w.uint32(130)
+          Store.codec().encode(obj.store, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -219,6 +225,12 @@ export namespace Advert {
               obj.departed.push(Departure.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.departed$
               }))
+              break
+            }
+            case 16: {
+              obj.store = Store.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.store
+              })
               break
             }
             default: {
@@ -377,6 +389,13 @@ export namespace Advert {
 
               break
             }
+            case 16: {
+              yield * Store.codec().stream(reader, reader.uint32(), `${prefix}.store`, {
+                limits: opts.limits?.store
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -514,6 +533,16 @@ export namespace Advert {
     index: number
   }
 
+  export interface AdvertStoreCapacityFieldEvent {
+    field: '$.store.capacity'
+    value: number
+  }
+
+  export interface AdvertStoreUsedFieldEvent {
+    field: '$.store.used'
+    value: number
+  }
+
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Advert.codec())
   }
@@ -522,8 +551,120 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent | AdvertStoreCapacityFieldEvent | AdvertStoreUsedFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
+  }
+}
+
+export interface Store {
+  capacity: number
+  used: number
+}
+
+export namespace Store {
+  let _codec: Codec<Store>
+
+  export const codec = (): Codec<Store> => {
+    if (_codec == null) {
+      _codec = message<Store>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.capacity != null && obj.capacity !== 0)) {
+          w.uint32(8)
+          w.sint64Number(obj.capacity)
+        }
+
+        if ((obj.used != null && obj.used !== 0)) {
+          w.uint32(16)
+          w.sint64Number(obj.used)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          capacity: 0,
+          used: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.capacity = reader.sint64Number()
+              break
+            }
+            case 2: {
+              obj.used = reader.sint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.capacity`,
+                value: reader.sint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.used`,
+                value: reader.sint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StoreCapacityFieldEvent {
+    field: '$.capacity'
+    value: number
+  }
+
+  export interface StoreUsedFieldEvent {
+    field: '$.used'
+    value: number
+  }
+
+  export function encode (obj: Partial<Store>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Store.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Store {
+    return decodeMessage(buf, Store.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Generator<StoreCapacityFieldEvent | StoreUsedFieldEvent> {
+    return streamMessage(buf, Store.codec(), opts)
   }
 }
 

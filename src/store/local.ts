@@ -1,0 +1,268 @@
+/**
+ * The blocks this node holds for the mesh: a blockstore (the IPFS
+ * filesystem blockstore in the data directory, or memory for a node without
+ * one) under a quota, with an index of what it holds kept in memory.
+ *
+ * Blocks are named by multihash: the codec part of a CID says how to read a
+ * block, not what bytes it holds. Every block written is checked against its
+ * hash first, and every block read is checked again, so a copy that rotted on
+ * disk is found at the first read and dropped.
+ */
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from '@libp2p/interface'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+import { Key } from 'interface-datastore'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { toString as toBase } from 'uint8arrays/to-string'
+import { CorruptBlockError, StoreFullError } from '../errors.js'
+import { RAW, verifyBlock } from './block.js'
+
+/** A block the store holds. */
+export interface HeldBlock {
+  /** The block as a raw CID (the store does not know codecs). */
+  cid: CID
+  size: number
+  /** Copies the mesh keeps of it. */
+  replicas: number
+}
+
+export interface LocalStoreInit {
+  blockstore: Blockstore
+  /** Keeps the replica counts that differ from the default. */
+  datastore: Datastore
+  /** Bytes the store may hold. */
+  quota: number
+  /** Copies of a block unless a put asked for another number. */
+  defaultReplicas: number
+  /** Called after the bytes held changed. */
+  onChange?(): void
+  log: Logger
+}
+
+/** The outcome of writing a block. */
+export type Written = 'stored' | 'existed'
+
+/** A filesystem blockstore's layout, to size the files it holds without reading them. */
+interface FsLayout {
+  path: string
+  shardingStrategy: { encode(cid: CID): { dir: string; file: string } }
+}
+
+/** Where replica counts other than the default live in the datastore. */
+const REPLICAS_PREFIX = '/mycel/store/replicas'
+
+export class LocalStore {
+  private readonly init: LocalStoreInit
+  private readonly held = new Map<string, HeldBlock>()
+  /** Bytes of writes under way, counted against the quota before they land. */
+  private reserved = 0
+  private usedBytes = 0
+
+  constructor(init: LocalStoreInit) {
+    this.init = init
+  }
+
+  /** Reads what the blockstore holds into the index. */
+  async open(): Promise<void> {
+    // a filesystem blockstore makes its directory here
+    await (this.init.blockstore as { open?(): Promise<void> }).open?.()
+    const replicas = new Map<string, number>()
+
+    for await (const { key, value } of this.init.datastore.query({ prefix: REPLICAS_PREFIX })) {
+      replicas.set(key.baseNamespace(), value[0] ?? this.init.defaultReplicas)
+    }
+
+    for await (const { cid } of this.init.blockstore.getAll()) {
+      const raw = CID.createV1(RAW, cid.multihash)
+      const id = blockId(raw)
+      const size = await this.sizeOf(raw)
+      this.held.set(id, { cid: raw, size, replicas: replicas.get(id) ?? this.init.defaultReplicas })
+      this.usedBytes += size
+    }
+
+    this.init.log('holding %d blocks, %d bytes', this.held.size, this.usedBytes)
+  }
+
+  /** Bytes the store may hold. */
+  get quota(): number {
+    return this.init.quota
+  }
+
+  /** Bytes held. */
+  get used(): number {
+    return this.usedBytes
+  }
+
+  /** Bytes that can still be written. */
+  get free(): number {
+    return Math.max(0, this.init.quota - this.usedBytes - this.reserved)
+  }
+
+  /** Number of blocks held. */
+  get count(): number {
+    return this.held.size
+  }
+
+  has(cid: CID): boolean {
+    return this.held.has(blockId(cid))
+  }
+
+  /** What the store knows of a block it holds. */
+  entry(cid: CID): HeldBlock | undefined {
+    return this.held.get(blockId(cid))
+  }
+
+  /** Every block held, as a snapshot. */
+  entries(): HeldBlock[] {
+    return [...this.held.values()]
+  }
+
+  /**
+   * Writes a block after checking its bytes against its hash.
+   *
+   * @throws {CorruptBlockError} when the bytes do not match
+   * @throws {StoreFullError} when the quota has no room for them
+   */
+  async put(cid: CID, bytes: Uint8Array, replicas = this.init.defaultReplicas): Promise<Written> {
+    await verifyBlock(cid, bytes)
+    const raw = CID.createV1(RAW, cid.multihash)
+    const id = blockId(raw)
+
+    if (this.held.has(id)) {
+      return 'existed'
+    }
+
+    if (bytes.byteLength > this.free) {
+      throw new StoreFullError(
+        `the block store is full: ${bytes.byteLength} bytes do not fit in the ` +
+          `${this.free} bytes left of its ${this.init.quota}-byte quota`
+      )
+    }
+
+    this.reserved += bytes.byteLength
+
+    try {
+      await this.init.blockstore.put(raw, bytes)
+
+      if (replicas !== this.init.defaultReplicas) {
+        await this.init.datastore.put(replicasKey(id), Uint8Array.of(replicas))
+      }
+    } finally {
+      this.reserved -= bytes.byteLength
+    }
+
+    if (!this.held.has(id)) {
+      this.held.set(id, { cid: raw, size: bytes.byteLength, replicas })
+      this.usedBytes += bytes.byteLength
+      this.init.onChange?.()
+    }
+
+    return 'stored'
+  }
+
+  /**
+   * Reads a block and checks it. A copy that does not match its hash is
+   * deleted and reported, so the caller can fetch a good one.
+   *
+   * @throws {CorruptBlockError} when the copy on disk is corrupt (it is gone afterwards)
+   */
+  async get(cid: CID): Promise<Uint8Array | undefined> {
+    const raw = CID.createV1(RAW, cid.multihash)
+
+    if (!this.held.has(blockId(raw))) {
+      return undefined
+    }
+
+    let bytes: Uint8Array
+
+    try {
+      bytes = await collect(this.init.blockstore.get(raw))
+    } catch (err) {
+      this.init.log.error('could not read block %c - %e', raw, err)
+      await this.delete(raw)
+      throw new CorruptBlockError(`block ${raw} cannot be read from disk`, { cause: err })
+    }
+
+    try {
+      await verifyBlock(raw, bytes)
+    } catch (err) {
+      this.init.log.error('block %c is corrupt on disk; dropping it', raw)
+      await this.delete(raw)
+      throw err
+    }
+
+    return bytes
+  }
+
+  /** Drops a block; a block not held is no error. */
+  async delete(cid: CID): Promise<void> {
+    const raw = CID.createV1(RAW, cid.multihash)
+    const id = blockId(raw)
+    const entry = this.held.get(id)
+
+    await this.init.blockstore.delete(raw)
+
+    if (entry?.replicas !== this.init.defaultReplicas) {
+      await this.init.datastore.delete(replicasKey(id))
+    }
+
+    if (entry !== undefined && this.held.delete(id)) {
+      this.usedBytes -= entry.size
+      this.init.onChange?.()
+    }
+  }
+
+  private async sizeOf(cid: CID): Promise<number> {
+    const layout = this.init.blockstore as unknown as Partial<FsLayout>
+
+    if (typeof layout.path === 'string' && layout.shardingStrategy !== undefined) {
+      const { dir, file } = layout.shardingStrategy.encode(cid)
+      return (await stat(join(layout.path, dir, file))).size
+    }
+
+    return (await collect(this.init.blockstore.get(cid))).byteLength
+  }
+}
+
+/** The index key of a block: its multihash, base64url. */
+export function blockId(cid: CID): string {
+  return toBase(cid.multihash.bytes, 'base64url')
+}
+
+/** A raw CID from the multihash bytes a peer sent; throws when they are not a sha-256 multihash. */
+export function cidFromMultihash(bytes: Uint8Array): CID {
+  return CID.createV1(RAW, Digest.decode(bytes))
+}
+
+function replicasKey(id: string): Key {
+  return new Key(`${REPLICAS_PREFIX}/${id}`)
+}
+
+async function collect(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  let length = 0
+
+  for await (const part of source) {
+    parts.push(part)
+    length += part.byteLength
+  }
+
+  if (parts.length === 1 && parts[0] !== undefined) {
+    return parts[0]
+  }
+
+  const out = new Uint8Array(length)
+  let offset = 0
+
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.byteLength
+  }
+
+  return out
+}

@@ -1,0 +1,170 @@
+/**
+ * The serving side of the block-transfer protocol (`/mycel/<mesh>/blocks/1.0.0`),
+ * and the encoding of the requests this node sends. Every request is
+ * checked before it touches the store: a malformed multihash, bytes that do
+ * not match their hash, a replica count out of range or too many blocks in
+ * one question are refused with the reason, and counted by the protocol.
+ */
+import type { Logger } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+import { CorruptBlockError, InvalidCidError, InvalidConfigError, RemoteError } from '../errors.js'
+import type { Handler } from '../rpc/index.js'
+import { MAX_REPLICAS } from './init.js'
+import { blockId, cidFromMultihash, type LocalStore } from './local.js'
+import {
+  AbortRequest,
+  AbortResponse,
+  GetRequest,
+  GetResponse,
+  HaveRequest,
+  HaveResponse,
+  PutRequest,
+  PutResponse
+} from './pb/blocks.js'
+import { HAVE_BATCH } from './repair.js'
+import { type PutSessions, sessionKey } from './sessions.js'
+
+/** Longest put session id, in bytes. */
+export const MAX_SESSION_BYTES = 32
+
+export interface ServerParts {
+  local: LocalStore
+  sessions: PutSessions
+  /** A block fetched before from others, to answer from. */
+  cached(cid: CID): Uint8Array | undefined
+  /** Called when a copy this node served turned out corrupt on disk. */
+  corrupt(cid: CID): void
+  log: Logger
+}
+
+/** The handlers of the protocol's four methods. */
+export function blockHandlers(parts: ServerParts): Record<string, Handler> {
+  const { local, sessions } = parts
+
+  return {
+    put: async (body, { peer }) => {
+      const request = PutRequest.decode(body)
+      const cid = readCid(request.multihash)
+      const replicas = readReplicas(request.replicas)
+      const session = readSession(request.session)
+      const from = peer.toString()
+
+      if (session !== '' && sessions.aborted(from, session)) {
+        throw new RemoteError('PutAborted', 'the put this block belongs to was aborted')
+      }
+
+      const written = await local.put(cid, request.data, replicas)
+
+      if (written === 'stored' && session !== '') {
+        sessions.created(from, session, blockId(cid), Date.now())
+      } else if (written === 'existed') {
+        sessions.forget(blockId(cid))
+      }
+
+      return PutResponse.encode({ existed: written === 'existed' })
+    },
+
+    get: async (body) => {
+      const cid = readCid(GetRequest.decode(body).multihash)
+
+      try {
+        const data = (await local.get(cid)) ?? parts.cached(cid)
+        const replicas = local.entry(cid)?.replicas ?? 0
+
+        return GetResponse.encode(
+          data === undefined
+            ? { found: false, data: new Uint8Array(0), replicas: 0 }
+            : { found: true, data: data as Uint8Array<ArrayBuffer>, replicas }
+        )
+      } catch (err) {
+        if (!(err instanceof CorruptBlockError)) throw err
+        parts.corrupt(cid)
+
+        return GetResponse.encode({ found: false, data: new Uint8Array(0), replicas: 0 })
+      }
+    },
+
+    have: async (body) => {
+      const { multihashes } = HaveRequest.decode(body)
+
+      if (multihashes.length > HAVE_BATCH) {
+        throw new InvalidConfigError(
+          `expected at most ${HAVE_BATCH} blocks in one question, got ${multihashes.length}`
+        )
+      }
+
+      const bits = new Uint8Array(Math.ceil(multihashes.length / 8))
+      multihashes.forEach((mh, i) => {
+        if (local.has(readCid(mh))) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7))
+      })
+
+      return HaveResponse.encode({ bits })
+    },
+
+    abort: async (body, { peer }) => {
+      const session = readSession(AbortRequest.decode(body).session)
+      const blocks = sessions.abort(peer.toString(), session, Date.now())
+      const held = new Map(local.entries().map((entry) => [blockId(entry.cid), entry.cid]))
+      let dropped = 0
+
+      for (const id of blocks) {
+        const cid = held.get(id)
+
+        if (cid !== undefined) {
+          await local.delete(cid)
+          dropped++
+        }
+      }
+
+      parts.log('dropped %d blocks of a put %p aborted', dropped, peer)
+
+      return AbortResponse.encode({ dropped })
+    }
+  }
+}
+
+/** Flags from a `have` answer, one per block asked about. */
+export function readHaveBits(body: Uint8Array, count: number): boolean[] {
+  const { bits } = HaveResponse.decode(body)
+
+  return Array.from({ length: count }, (_, i) => ((bits[i >> 3] ?? 0) & (1 << (i & 7))) !== 0)
+}
+
+function readCid(multihash: Uint8Array): CID {
+  try {
+    const cid = cidFromMultihash(multihash)
+
+    if (cid.multihash.code !== 0x12 || cid.multihash.digest.byteLength !== 32) {
+      throw new Error('not sha2-256')
+    }
+
+    return cid
+  } catch (err) {
+    throw new InvalidCidError(
+      `expected a sha2-256 multihash, got ${multihash.byteLength} bytes that are not one`,
+      { cause: err }
+    )
+  }
+}
+
+function readReplicas(replicas: number): number | undefined {
+  if (replicas === 0) {
+    return undefined
+  }
+
+  if (!Number.isInteger(replicas) || replicas > MAX_REPLICAS) {
+    throw new InvalidConfigError(`expected replicas from 1 to ${MAX_REPLICAS}, got ${replicas}`)
+  }
+
+  return replicas
+}
+
+function readSession(session: Uint8Array): string {
+  if (session.byteLength > MAX_SESSION_BYTES) {
+    throw new InvalidConfigError(
+      `expected a put session id of at most ${MAX_SESSION_BYTES} bytes, got ${session.byteLength}`
+    )
+  }
+
+  return sessionKey(session)
+}

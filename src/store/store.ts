@@ -1,0 +1,519 @@
+/**
+ * The mesh's block store, as one node sees it: objects cut into chunks and
+ * a manifest, each block placed on its r owners on the ring, read from the
+ * nearest copy, and kept at r copies by repair as peers come and go.
+ */
+import { stat as fileStat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+import { LRUCache } from 'lru-cache'
+import type { CID } from 'multiformats/cid'
+import type { Store } from '../adverts/pb/advert.js'
+import type { MeshView } from '../adverts/view.js'
+import { FileAccessError, StoreFullError } from '../errors.js'
+import { protocolId } from '../net/wire-names.js'
+import { fileError } from '../repo/files.js'
+import { Rpc, type RpcStats } from '../rpc/index.js'
+import { blockCid, DAG_CBOR } from './block.js'
+import { type ChunkSource, chunk, MAX_CHUNK_SIZE } from './chunker.js'
+import { fileSource } from './file-source.js'
+import { assertReplicas, type ResolvedStoreInit, resolveStoreInit, type StoreInit } from './init.js'
+import { blockId, LocalStore } from './local.js'
+import { decodeManifest, ManifestBuilder, walkLeaves } from './manifest.js'
+import {
+  AbortRequest,
+  GetRequest,
+  GetResponse,
+  HaveRequest,
+  PutRequest,
+  PutResponse
+} from './pb/blocks.js'
+import { Placement } from './placement.js'
+import { blockHandlers, readHaveBits } from './protocol.js'
+import { BlockReader, type ReaderStats } from './reader.js'
+import { Repairer, type RepairStats } from './repair.js'
+import { PutSessions, sessionKey } from './sessions.js'
+import { ObjectWriter } from './writer.js'
+
+/** Blocks of one put written at once. */
+export const PUT_WINDOW = 8
+/** Peers along the ring `stat` asks about each chunk: its owners and a few after them. */
+export const STAT_SPREAD = 8
+/** Largest message of the block protocol: a chunk of the largest size and its framing. */
+export const MAX_BLOCK_MESSAGE = MAX_CHUNK_SIZE + 4_096
+
+/** What `put` stores: bytes, a stream of them, or the path of a file. */
+export type PutInput = ChunkSource | string
+
+export interface PutOptions {
+  /** A name for the object, such as a file name; a file's own name by default. */
+  name?: string
+  /** Copies to keep; the store's default (3) unless given. */
+  replicas?: number
+  /** The size of the input when it is a stream, so a put that cannot fit fails before it starts. */
+  size?: number
+  /** Called as chunks are written, with the bytes written so far. */
+  onProgress?(bytes: number): void
+}
+
+/** What `stat` tells of an object. */
+export interface ObjectStat {
+  cid: string
+  name?: string
+  size: number
+  chunkSize?: number
+  chunks: ChunkStat[]
+}
+
+export interface ChunkStat {
+  cid: string
+  size?: number
+  /** The peers that should hold it, in ring order. */
+  owners: string[]
+  /** The peers asked that do hold it. */
+  holders: string[]
+}
+
+/** What the store holds and did, for the API, metrics and tests. */
+export interface StoreStats {
+  blocks: number
+  used: number
+  quota: number
+  free: number
+  cache: { blocks: number; bytes: number }
+  reads: ReaderStats
+  repair: RepairStats
+  protocol: RpcStats
+}
+
+export interface BlockStoreComponents {
+  peerId: PeerId
+  registrar: Pick<Registrar, 'handle' | 'unhandle'>
+  connectionManager: Pick<ConnectionManager, 'openConnection' | 'getConnections'>
+  logger: ComponentLogger
+}
+
+export interface BlockStoreParts {
+  mesh: string
+  view: MeshView
+  /** Where the store's figures go into this node's adverts. */
+  adverts: { setStore(store: Store): void }
+  blockstore: Blockstore
+  datastore: Datastore
+  /** Whether blocks live on disk (a data directory) or in memory. */
+  onDisk: boolean
+}
+
+export class BlockStore {
+  readonly placement: Placement
+  readonly local: LocalStore
+  private readonly init: ResolvedStoreInit
+  private readonly parts: BlockStoreParts
+  private readonly components: BlockStoreComponents
+  private readonly self: string
+  private readonly rpc: Rpc
+  private readonly cache: LRUCache<string, Uint8Array>
+  private readonly reader: BlockReader
+  private readonly repairer: Repairer
+  private readonly sessions = new PutSessions()
+  private readonly log: Logger
+
+  constructor(components: BlockStoreComponents, parts: BlockStoreParts, init: StoreInit = {}) {
+    this.components = components
+    this.parts = parts
+    this.init = resolveStoreInit(init, parts.onDisk)
+    this.self = components.peerId.toString()
+    this.log = components.logger.forComponent('mycel:store')
+    this.placement = new Placement(parts.view)
+    this.local = new LocalStore({
+      blockstore: parts.blockstore,
+      datastore: parts.datastore,
+      quota: this.init.quota,
+      defaultReplicas: this.init.replicas,
+      onChange: () => this.advertise(),
+      log: this.log
+    })
+    this.cache = new LRUCache<string, Uint8Array>({
+      maxSize: Math.max(1, this.init.cacheBytes),
+      sizeCalculation: (bytes) => Math.max(1, bytes.byteLength)
+    })
+    this.reader = new BlockReader({
+      self: this.self,
+      placement: this.placement,
+      local: this.local,
+      cache: this.cache,
+      fetch: (peer, cid) => this.fetchFrom(peer, cid),
+      connected: (peer) => this.connected(peer),
+      defaultReplicas: this.init.replicas,
+      log: this.log
+    })
+    this.rpc = new Rpc(
+      { ...components, log: this.log.newScope('rpc') },
+      {
+        protocol: protocolId(parts.mesh, 'blocks'),
+        maxMessageBytes: MAX_BLOCK_MESSAGE,
+        handlers: blockHandlers({
+          local: this.local,
+          sessions: this.sessions,
+          cached: (cid) => this.cache.get(blockId(cid)),
+          corrupt: (cid) => this.reader.replace(cid),
+          log: this.log
+        })
+      }
+    )
+    this.repairer = new Repairer({
+      self: this.self,
+      placement: this.placement,
+      local: this.local,
+      have: (peer, cids) => this.askHave(peer, cids),
+      push: async (peer, cid, bytes, replicas) => {
+        await this.writeCopy(peer, cid, bytes, replicas, new Uint8Array(0))
+      },
+      rate: this.init.repairRate,
+      settleTime: this.init.settleTime,
+      interval: this.init.repairInterval,
+      log: this.log.newScope('repair')
+    })
+    this.placement.addEventListener('changed', () => this.repairer.schedule('changed'))
+  }
+
+  async start(): Promise<void> {
+    await this.local.open()
+    await this.rpc.start()
+    this.placement.start()
+    this.repairer.start()
+    this.advertise()
+  }
+
+  async stop(): Promise<void> {
+    this.placement.stop()
+    await this.repairer.stop()
+    await this.rpc.stop()
+  }
+
+  /**
+   * Stores an object in the mesh and returns the CID that names it (its manifest's).
+   *
+   * @throws {StoreFullError} when the mesh has no room for it (nothing of it is left behind)
+   * @throws {QuorumNotReachedError} when too few owners took a block (nothing is left behind)
+   */
+  async put(input: PutInput, options: PutOptions = {}): Promise<CID> {
+    const replicas = assertReplicas(options.replicas ?? this.init.replicas)
+    const source = typeof input === 'string' ? fileSource(input) : input
+    const name = options.name ?? (typeof input === 'string' ? basename(input) : undefined)
+    const size = options.size ?? (await sizeOf(input))
+
+    if (size !== undefined) {
+      this.checkRoom(size, replicas)
+    }
+
+    const session = crypto.getRandomValues(new Uint8Array(16))
+    const writer = new ObjectWriter(
+      {
+        self: this.self,
+        placement: this.placement,
+        write: (peer, cid, bytes, r, id) => this.writeCopy(peer, cid, bytes, r, id),
+        abort: (peer, id) => this.abortOn(peer, id),
+        writeQuorum: this.init.writeQuorum,
+        log: this.log
+      },
+      replicas,
+      session
+    )
+    const builder = new ManifestBuilder({
+      chunkSize: this.init.chunkSize,
+      ...(name === undefined ? {} : { name })
+    })
+
+    try {
+      let written = 0
+      const window = new Window(PUT_WINDOW)
+
+      for await (const piece of chunk(source, this.init.chunkSize)) {
+        const cid = await blockCid(piece)
+        builder.add(cid, piece.byteLength)
+        await window.add(
+          writer.writeBlock(cid, piece).then(() => {
+            written += piece.byteLength
+            options.onProgress?.(written)
+          })
+        )
+      }
+
+      await window.drain()
+      const { root, blocks } = await builder.finish()
+
+      for (const block of blocks) {
+        await writer.writeBlock(block.cid, block.bytes)
+      }
+
+      this.log('put %c: %d bytes, %d copies', root, written, replicas)
+
+      return root
+    } catch (err) {
+      await writer.abort()
+      throw err
+    }
+  }
+
+  /** The bytes of an object, chunk by chunk, each checked against its CID. */
+  get(cid: CID): AsyncGenerator<Uint8Array, void, undefined> {
+    return this.reader.object(cid)
+  }
+
+  /** The bytes of an object, whole. */
+  async getBytes(cid: CID): Promise<Uint8Array> {
+    const parts: Uint8Array[] = []
+
+    for await (const part of this.get(cid)) {
+      parts.push(part)
+    }
+
+    return Buffer.concat(parts)
+  }
+
+  /** An object's size and chunks, and which peers hold each chunk. */
+  async stat(cid: CID): Promise<ObjectStat> {
+    const root = cid.code === DAG_CBOR ? decodeManifest(await this.reader.block(cid)) : undefined
+    const chunks: ChunkStat[] = []
+    const leaves = []
+
+    for await (const leaf of walkLeaves(cid, (link) => this.reader.block(link))) {
+      leaves.push(leaf)
+    }
+
+    const asked = new Map<string, CID[]>()
+    const spreads = leaves.map((leaf) => this.placement.sequence(leaf.cid).slice(0, STAT_SPREAD))
+    leaves.forEach((leaf, i) => {
+      for (const peer of spreads[i] ?? []) {
+        asked.set(peer, [...(asked.get(peer) ?? []), leaf.cid])
+      }
+    })
+    const held = new Map<string, Set<string>>()
+
+    await Promise.all(
+      [...asked].map(async ([peer, cids]) => {
+        const flags = await this.askHave(peer, cids).catch(() => cids.map(() => false))
+        held.set(peer, new Set(cids.filter((_, i) => flags[i] === true).map(blockId)))
+      })
+    )
+
+    leaves.forEach((leaf, i) => {
+      const id = blockId(leaf.cid)
+      chunks.push({
+        cid: leaf.cid.toString(),
+        ...(leaf.size === undefined ? {} : { size: leaf.size }),
+        owners: this.placement.owners(leaf.cid, this.init.replicas),
+        holders: (spreads[i] ?? []).filter((peer) => held.get(peer)?.has(id) === true)
+      })
+    })
+
+    return {
+      cid: cid.toString(),
+      ...(root?.name === undefined ? {} : { name: root.name }),
+      size: root?.size ?? chunks.reduce((sum, c) => sum + (c.size ?? 0), 0),
+      ...(root === undefined ? {} : { chunkSize: root.chunkSize }),
+      chunks
+    }
+  }
+
+  stats(): StoreStats {
+    return {
+      blocks: this.local.count,
+      used: this.local.used,
+      quota: this.local.quota,
+      free: this.local.free,
+      cache: { blocks: this.cache.size, bytes: this.cache.calculatedSize },
+      reads: this.reader.stats(),
+      repair: this.repairer.stats(),
+      protocol: this.rpc.stats()
+    }
+  }
+
+  /** Whether the last repair pass left nothing to do. */
+  get repairIdle(): boolean {
+    return this.repairer.idle
+  }
+
+  /** Runs a repair pass over every block now, and waits for it (for tests and operators). */
+  async repair(): Promise<void> {
+    await this.repairer.pass()
+  }
+
+  private checkRoom(size: number, replicas: number): void {
+    const members = this.placement.ring.members()
+    const copies = Math.min(replicas, members.length)
+    const free = members.reduce((sum, { id }) => sum + this.freeOn(id), 0)
+
+    if (members.length === 0 || size * copies > free) {
+      throw new StoreFullError(
+        `not enough room in the mesh: ${mib(size)} × ${copies} copies need ${mib(size * copies)}, ` +
+          `and the ${members.length} nodes that store data have ${mib(free)} free`
+      )
+    }
+  }
+
+  private freeOn(peer: string): number {
+    if (peer === this.self) {
+      return this.local.free
+    }
+
+    const store = this.parts.view.get(peer)?.advert.store
+
+    return Math.max(0, (store?.capacity ?? 0) - (store?.used ?? 0))
+  }
+
+  private async writeCopy(
+    peer: string,
+    cid: CID,
+    bytes: Uint8Array,
+    replicas: number,
+    session: Uint8Array
+  ): Promise<'stored' | 'existed'> {
+    if (peer === this.self) {
+      const written = await this.local.put(cid, bytes, replicas)
+      const id = blockId(cid)
+
+      if (written === 'stored' && session.byteLength > 0) {
+        this.sessions.created(this.self, sessionKey(session), id, Date.now())
+      }
+
+      return written
+    }
+
+    const body = PutRequest.encode({
+      multihash: buffer(cid.multihash.bytes),
+      data: buffer(bytes),
+      replicas,
+      session: buffer(session)
+    })
+    const answer = await this.rpc.request(peerIdFromString(peer), 'put', body)
+
+    return PutResponse.decode(answer).existed ? 'existed' : 'stored'
+  }
+
+  private async abortOn(peer: string, session: Uint8Array): Promise<void> {
+    if (peer !== this.self) {
+      await this.rpc.request(
+        peerIdFromString(peer),
+        'abort',
+        AbortRequest.encode({ session: buffer(session) })
+      )
+      return
+    }
+
+    const mine = new Set(this.sessions.abort(this.self, sessionKey(session), Date.now()))
+
+    for (const entry of this.local.entries()) {
+      if (mine.has(blockId(entry.cid))) {
+        await this.local.delete(entry.cid)
+      }
+    }
+  }
+
+  private async fetchFrom(
+    peer: string,
+    cid: CID
+  ): Promise<{ data: Uint8Array; replicas: number } | undefined> {
+    const body = GetRequest.encode({ multihash: buffer(cid.multihash.bytes) })
+    const answer = GetResponse.decode(await this.rpc.request(peerIdFromString(peer), 'get', body))
+
+    return answer.found
+      ? { data: answer.data, replicas: answer.replicas || this.init.replicas }
+      : undefined
+  }
+
+  private async askHave(peer: string, cids: CID[]): Promise<boolean[]> {
+    if (peer === this.self) {
+      return cids.map((cid) => this.local.has(cid))
+    }
+
+    const body = HaveRequest.encode({ multihashes: cids.map((cid) => buffer(cid.multihash.bytes)) })
+
+    return readHaveBits(await this.rpc.request(peerIdFromString(peer), 'have', body), cids.length)
+  }
+
+  private connected(peer: string): boolean {
+    try {
+      return this.components.connectionManager.getConnections(peerIdFromString(peer)).length > 0
+    } catch {
+      return false
+    }
+  }
+
+  private advertise(): void {
+    this.parts.adverts.setStore({ capacity: this.local.quota, used: this.local.used })
+  }
+}
+
+/** Keeps up to `size` promises in flight; the first failure is thrown by `add` or `drain`. */
+class Window {
+  private readonly size: number
+  private readonly running = new Set<Promise<void>>()
+  private failure?: Error
+
+  constructor(size: number) {
+    this.size = size
+  }
+
+  async add(task: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = task
+      .catch((err: Error) => {
+        this.failure ??= err
+      })
+      .finally(() => this.running.delete(tracked))
+    this.running.add(tracked)
+
+    if (this.running.size >= this.size) {
+      await Promise.race(this.running)
+    }
+
+    this.throwIfFailed()
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.running)
+    this.throwIfFailed()
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) {
+      throw this.failure
+    }
+  }
+}
+
+async function sizeOf(input: PutInput): Promise<number | undefined> {
+  if (input instanceof Uint8Array) {
+    return input.byteLength
+  }
+
+  if (typeof input === 'string') {
+    try {
+      const info = await fileStat(input)
+
+      if (!info.isFile()) {
+        throw new FileAccessError(`cannot read ${input}: it is not a file`)
+      }
+
+      return info.size
+    } catch (err) {
+      throw fileError('read', input, err, FileAccessError)
+    }
+  }
+
+  return undefined
+}
+
+/** The generated codecs want ArrayBuffer-backed arrays, which every array here is. */
+function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+}
