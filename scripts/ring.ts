@@ -20,6 +20,7 @@ const BALANCE_BOUND = 1.15
 /** Key copies moved on a join may be this many times the ideal r·K/(n + 1). */
 const JOIN_BOUND = 1.1
 
+/** What `ringFigures` measured; times in ms, moves in key copies. */
 export interface RingFigures {
   lookups: { peers: number; vnodes: number; r: number; perSecond: number }
   balance: { peers: number; vnodes: number; keys: number; maxOverAverage: number; exact: number }
@@ -28,6 +29,7 @@ export interface RingFigures {
   add: { peers: number; incrementalMs: number; medianShiftMs: number; scratchMs: number }
 }
 
+/** How often random peer-id sets miss the bounds the tests hold fixed ids to. */
 export interface BalanceOdds {
   sets: number
   keys: number
@@ -37,6 +39,7 @@ export interface BalanceOdds {
   overBalanceExact: number
   /** Sets where a 17th peer's join moved more than 1.1 · r · K / 17 copies. */
   overJoin: number
+  /** The highest max/avg over the keys of any set. */
   worst: number
 }
 
@@ -238,34 +241,64 @@ function uniform(seed: number): () => number {
 
 function print(figures: RingFigures, odds?: BalanceOdds): void {
   const { lookups, balance, join, leave, add } = figures
-  const count = (n: number): string => Math.round(n).toLocaleString('en')
-
-  console.log(
-    `lookups  owners(key, ${lookups.r}) on ${lookups.peers} peers × ${lookups.vnodes} vnodes: ${count(lookups.perSecond)}/s`
-  )
-  console.log(
-    `balance  ${balance.peers} peers × ${balance.vnodes} vnodes, ${count(balance.keys)} keys: max/avg ${balance.maxOverAverage.toFixed(3)} (exact ${balance.exact.toFixed(3)}, bound ${BALANCE_BOUND})`
-  )
-  console.log(
-    `join     a 17th peer, r = ${join.r}: ${count(join.moved)} copies moved, bound 1.1·r·K/17 = ${count(join.bound)}, ideal ${count(join.ideal)} (${(join.moved / join.ideal).toFixed(3)} × ideal)`
-  )
-  console.log(
-    `leave    one of ${leave.peers} peers, r = ${leave.r}: ${count(leave.moved)} copies moved, ideal r·K/16 = ${count(leave.ideal)} (${(leave.moved / leave.ideal).toFixed(3)} × ideal)`
-  )
-  console.log(
-    `add      one peer to ${add.peers}: ${add.incrementalMs.toFixed(2)} ms (${add.medianShiftMs.toFixed(2)} ms when the median moves) vs ${add.scratchMs.toFixed(1)} ms from scratch`
-  )
+  const rows: Array<[string, string, string]> = [
+    [
+      'lookups',
+      `owners(key, ${lookups.r}), ${lookups.peers} peers × ${lookups.vnodes} vnodes`,
+      `${count(lookups.perSecond)}/s`
+    ],
+    [
+      'balance',
+      `${balance.peers} peers × ${balance.vnodes} vnodes, ${count(balance.keys)} keys`,
+      `max/avg ${balance.maxOverAverage.toFixed(3)} (exact ${balance.exact.toFixed(3)}), ` +
+        `bound ${BALANCE_BOUND}`
+    ],
+    [
+      'join',
+      `a 17th peer, r = ${join.r}, ${count(join.keys)} keys`,
+      `${count(join.moved)} copies moved, bound 1.1·r·K/17 = ${count(join.bound)}, ` +
+        `${ratio(join.moved, join.ideal)} × ideal`
+    ],
+    [
+      'leave',
+      `one of ${leave.peers} peers, r = ${leave.r}, ${count(leave.keys)} keys`,
+      `${count(leave.moved)} copies moved, ideal r·K/16 = ${count(leave.ideal)}, ` +
+        `${ratio(leave.moved, leave.ideal)} × ideal`
+    ],
+    [
+      'add',
+      `one peer to ${add.peers}`,
+      `${add.incrementalMs.toFixed(2)} ms, ${add.medianShiftMs.toFixed(2)} ms when the median ` +
+        `moves; ${add.scratchMs.toFixed(1)} ms from scratch`
+    ]
+  ]
 
   if (odds !== undefined) {
-    const percent = (n: number): string => `${((100 * n) / odds.sets).toFixed(1)} %`
+    const share = (n: number): string =>
+      `${n}/${odds.sets} (${((100 * n) / odds.sets).toFixed(1)} %)`
 
-    console.log(
-      `odds     ${odds.sets} random sets of 16 peers: max/avg > ${BALANCE_BOUND} in ${odds.overBalance} (${percent(odds.overBalance)}) over ${count(odds.keys)} keys, ${odds.overBalanceExact} (${percent(odds.overBalanceExact)}) exactly; worst ${odds.worst.toFixed(3)}`
-    )
-    console.log(
-      `odds     a 17th peer's join over the 1.1 bound in ${odds.overJoin} (${percent(odds.overJoin)})`
+    rows.push(
+      [
+        'odds',
+        `${odds.sets} random sets of 16 peers, ${count(odds.keys)} keys`,
+        `max/avg > ${BALANCE_BOUND} in ${share(odds.overBalance)}, exactly in ` +
+          `${share(odds.overBalanceExact)}; worst ${odds.worst.toFixed(3)}`
+      ],
+      ['odds', 'the same sets, a 17th peer joins', `over the 1.1 bound in ${share(odds.overJoin)}`]
     )
   }
+
+  for (const [name, what, figure] of rows) {
+    console.log(`${name.padEnd(9)}${what}: ${figure}`)
+  }
+}
+
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en')
+}
+
+function ratio(a: number, b: number): string {
+  return (a / b).toFixed(3)
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

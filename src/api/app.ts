@@ -6,12 +6,14 @@
  * - `GET /v1/peers`   live peers with their adverts, connected peers, and known ones
  * - `GET /v1/view`    live peers with their adverts, and the advert counters
  * - `GET /v1/invite`  a token another machine joins the mesh with
+ * - the block store's routes (see `objects.ts`)
  */
 import type { Logger } from '@libp2p/interface'
 import { Hono } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { HTTPException } from 'hono/http-exception'
 import type { MeshNode } from '../node/mesh-node.js'
+import { errorResponse, objectRoutes } from './objects.js'
 
 export interface ApiAppInit {
   node: MeshNode
@@ -54,11 +56,20 @@ export function createApiApp(init: ApiAppInit): Hono {
 
   app.get('/v1/invite', (c) => c.json({ token: node.invite() }))
 
+  objectRoutes(app, node)
+
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       return err.getResponse()
+    }
+
+    const known = errorResponse(err)
+
+    if (known !== undefined) {
+      log('%s %s refused - %s', c.req.method, c.req.path, err.message)
+      return known.getResponse()
     }
 
     log.error('%s %s failed - %e', c.req.method, c.req.path, err)

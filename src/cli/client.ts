@@ -44,12 +44,26 @@ export class ApiClient {
 
   /** GETs a path of the API and returns the decoded JSON. */
   async get<T>(path: string): Promise<T> {
+    const response = await this.request(path, { signal: AbortSignal.timeout(REQUEST_TIMEOUT) })
+
+    return (await response.json()) as T
+  }
+
+  /**
+   * Sends a request to the API; the answer is returned only when it is a
+   * success. Transfers (put, get) pass no signal: they may take as long as
+   * the data does.
+   *
+   * @throws {ApiError} with the daemon's own message when it answers with an error
+   * @throws {DaemonNotRunningError} when nothing answers
+   */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
     let response: Response
 
     try {
       response = await fetch(new URL(path, this.endpoint.url), {
-        headers: { authorization: `Bearer ${this.endpoint.token}` },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT)
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${this.endpoint.token}` }
       })
     } catch (err) {
       throw new DaemonNotRunningError(
@@ -58,15 +72,12 @@ export class ApiClient {
       )
     }
 
-    const body = (await response.json().catch(() => ({}))) as { error?: string }
-
     if (!response.ok) {
-      throw new ApiError(
-        response.status,
-        `the daemon answered ${response.status}: ${body.error ?? response.statusText}`
-      )
+      const body = (await response.json().catch(() => ({}))) as { error?: string }
+
+      throw new ApiError(response.status, body.error ?? `the daemon answered ${response.status}`)
     }
 
-    return body as T
+    return response
   }
 }

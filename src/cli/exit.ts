@@ -1,11 +1,18 @@
 /**
  * How a failed command ends: one line on stderr and an exit code a script can
  * trust. 2 means the input was wrong (a flag, a token, a config value); 1
- * means the command could not do its work. No stack trace, unless
+ * means the command could not do its work (the daemon's 400 answers count as
+ * wrong input). No stack trace, unless
  * `MYCEL_DEBUG` is set.
  */
 import { CommanderError } from 'commander'
-import { InvalidConfigError, InvalidInviteError } from '../errors.js'
+import {
+  ApiError,
+  FileAccessError,
+  InvalidCidError,
+  InvalidConfigError,
+  InvalidInviteError
+} from '../errors.js'
 
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
@@ -16,7 +23,13 @@ export function exitCodeOf(err: unknown): number {
     return err.exitCode === 0 ? 0 : EXIT_USAGE
   }
 
-  if (err instanceof InvalidInviteError || err instanceof InvalidConfigError) {
+  if (
+    err instanceof InvalidInviteError ||
+    err instanceof InvalidConfigError ||
+    err instanceof InvalidCidError ||
+    err instanceof FileAccessError ||
+    (err instanceof ApiError && err.status === 400)
+  ) {
     return EXIT_USAGE
   }
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { daemonCommand } from './commands/daemon.js'
 import { initCommand } from './commands/init.js'
+import { objectCommands } from './commands/objects.js'
 import { queryCommands } from './commands/query.js'
 import { describeError, EXIT_FAILURE, exitCodeOf } from './exit.js'
 import { note } from './output.js'
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   initCommand(program)
   daemonCommand(program)
   queryCommands(program)
+  objectCommands(program)
 
   for (const command of program.commands) {
     command.exitOverride()

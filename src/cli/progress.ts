@@ -46,6 +46,8 @@ export interface Progress {
   update(done: number): void
   /** Writes the closing line: bytes, time taken and rate. Later calls do nothing. */
   finish(): void
+  /** Ends a transfer that failed: clears the bar from a terminal and writes no closing line. */
+  abandon(): void
 }
 
 /**
@@ -107,6 +109,18 @@ export function createProgress(init: ProgressInit): Progress {
         (speed === undefined ? '' : `  ${formatRate(speed)}`)
 
       stream.write(tty ? `\r${line}${CLEAR_TO_END}\n` : `${line}\n`)
+    },
+
+    abandon(): void {
+      if (finished) {
+        return
+      }
+
+      finished = true
+
+      if (tty && Number.isFinite(drawn)) {
+        stream.write(`\r${CLEAR_TO_END}`)
+      }
     }
   }
 }

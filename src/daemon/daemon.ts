@@ -26,6 +26,7 @@ export interface DaemonInit
     | 'labels'
     | 'slots'
     | 'adverts'
+    | 'store'
   > {
   /** The data directory, already resolved. */
   dataDir: string

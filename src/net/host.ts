@@ -30,6 +30,7 @@ import { type AdvertService, type AdvertServiceInit, advertService } from '../ad
 import { type ConnectionKeeper, type ConnectionKeeperInit, connectionKeeper } from './keeper.js'
 import { allowedInbound, type NetworkKind } from './network.js'
 import { mdnsServiceTag, meshPrefix, protocolId, topicName } from './wire-names.js'
+import { fixXsalsa20Memory } from './xsalsa20-memory.js'
 
 /** The services every mesh node runs. */
 export interface MeshServices extends Record<string, unknown> {
@@ -89,6 +90,7 @@ const ADVERT_TOPIC_SCORE = createTopicScoreParams({
 
 /** Creates, but does not start, the libp2p host of a mesh node. */
 export async function createHost(init: HostInit): Promise<MeshLibp2p> {
+  fixXsalsa20Memory()
   const local = init.network !== 'public'
   // identify and ping put a slash before their prefix themselves
   const protocolPrefix = meshPrefix(init.mesh).slice(1)

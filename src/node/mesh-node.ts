@@ -77,6 +77,8 @@ export interface NodeStatus {
   peers: number
   /** Live nodes in the view, this one included. */
   meshSize: number
+  /** This node's block store, and the nodes on the ring (those that store data). */
+  store: { blocks: number; used: number; quota: number; ringMembers: number }
 }
 
 export interface MeshNodeEvents {
@@ -389,7 +391,13 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
       uptimeMs: this.isStarted() ? Date.now() - this.startedAt : 0,
       connections: this.libp2p.getConnections().length,
       peers: this.peers.length,
-      meshSize: this.view.size
+      meshSize: this.view.size,
+      store: {
+        blocks: this.store.local.count,
+        used: this.store.local.used,
+        quota: this.store.local.quota,
+        ringMembers: this.store.placement.ring.size
+      }
     }
   }
 }

@@ -107,7 +107,9 @@ export class HashRing {
 
   /**
    * The `min(r, size)` distinct peers that own a key, primary first: the
-   * peers of the points met walking clockwise from the key's position.
+   * peers of the points met walking clockwise from the key's position,
+   * starting at the first point at or after it and wrapping past the top.
+   * Points at the same position are met in peer id order.
    *
    * @param key - a uniform hash, such as a CID's sha-256 digest; its first 4 bytes place it
    * @param r - how many owners to return: an integer >= 0
@@ -191,6 +193,7 @@ export class HashRing {
    */
   add(member: RingMember): boolean {
     checkMember(member)
+
     const added = !this.entries.has(member.id)
     this.change([member], [])
 
@@ -300,21 +303,22 @@ export class HashRing {
     }
 
     for (const { id, weight } of upserts) {
-      const entry = this.entries.get(id)
+      let entry = this.entries.get(id)
 
       if (entry?.weight === weight) {
         continue
       }
 
       if (entry === undefined) {
-        this.entries.set(id, { id, weight, slot: -1, vnodes: 0 })
+        entry = { id, weight, slot: -1, vnodes: 0 }
+        this.entries.set(id, entry)
       } else {
         this.weights.delete(entry.weight)
         entry.weight = weight
       }
 
       this.weights.add(weight)
-      touched.push(this.entries.get(id) as Entry)
+      touched.push(entry)
     }
 
     return { touched, removed }

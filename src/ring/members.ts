@@ -15,7 +15,7 @@ export interface RingMember {
   weight: number
 }
 
-/** Throws `InvalidConfigError` unless the member has a non-empty id and a positive finite weight. */
+/** Throws `InvalidConfigError` unless a member has a non-empty id and a positive finite weight. */
 export function checkMember(member: RingMember): void {
   if (typeof member?.id !== 'string' || member.id === '') {
     throw new InvalidConfigError(`expected a member id to be a non-empty string, got ${member?.id}`)

@@ -112,27 +112,43 @@ export class Channel {
 
     this.sent++
     this.disarmIdle()
-    await this.send({
-      id,
-      kind: Frame.Kind.REQUEST,
-      method,
-      body: body as Uint8Array<ArrayBuffer>,
-      code: '',
-      message: ''
-    })
+
+    try {
+      await this.send({
+        id,
+        kind: Frame.Kind.REQUEST,
+        method,
+        body: body as Uint8Array<ArrayBuffer>,
+        code: '',
+        message: ''
+      })
+    } catch (err) {
+      // the answer will never come: settle it here so nothing is left to reject unheard
+      const pending = this.pending.get(id)
+      this.pending.delete(id)
+      clearTimeout(pending?.timer)
+      answer.catch(() => {})
+      throw err
+    }
 
     return answer
   }
 
   /** Ends the stream: pending requests fail, requests being served are aborted. */
   close(reason: CloseReason, err?: Error): void {
-    if (reason === 'closed' || reason === 'idle' || reason === 'stopped') {
+    // a serving side resets idle streams: a peer that never writes would not close its half
+    const graceful =
+      reason === 'closed' ||
+      reason === 'stopped' ||
+      (reason === 'idle' && this.init.serve === undefined)
+    // counted under this reason before the stream's own close event says "reset"
+    this.end(reason, err)
+
+    if (graceful) {
       this.stream.close().catch((closeErr) => this.stream.abort(closeErr))
     } else {
       this.stream.abort(err ?? new Error(reason))
     }
-
-    this.end(reason, err)
   }
 
   private allocateId(): number {

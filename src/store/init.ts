@@ -22,6 +22,8 @@ export const DEFAULT_REPAIR_INTERVAL = 60_000 // ms
 export const DEFAULT_REPAIR_RATE = 32 * 1024 ** 2
 /** How long membership must hold still before a node drops copies it no longer owns. */
 export const DEFAULT_SETTLE_TIME = 2_000 // ms
+/** How long a block-transfer stream may stay unused before it is closed. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT = 30_000 // ms
 
 export interface StoreInit {
   /**
@@ -82,6 +84,14 @@ export interface StoreInit {
    * @default 2000
    */
   settleTime?: number
+
+  /**
+   * How long a block-transfer stream may go without a message before it is
+   * closed, in ms; a peer that opens streams and never writes holds them no longer.
+   *
+   * @default 30000
+   */
+  streamIdleTimeout?: number
 }
 
 /** Options with every choice made. */
@@ -101,7 +111,8 @@ export function resolveStoreInit(init: StoreInit, onDisk: boolean): ResolvedStor
     cacheBytes: init.cacheBytes ?? DEFAULT_CACHE_BYTES,
     repairInterval: init.repairInterval ?? DEFAULT_REPAIR_INTERVAL,
     repairRate: init.repairRate ?? DEFAULT_REPAIR_RATE,
-    settleTime: init.settleTime ?? DEFAULT_SETTLE_TIME
+    settleTime: init.settleTime ?? DEFAULT_SETTLE_TIME,
+    streamIdleTimeout: init.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT
   } satisfies ResolvedStoreInit
 
   assertInteger('replicas', resolved.replicas, 1, MAX_REPLICAS)
@@ -111,6 +122,7 @@ export function resolveStoreInit(init: StoreInit, onDisk: boolean): ResolvedStor
   assertInteger('repairInterval', resolved.repairInterval, 100, 86_400_000)
   assertInteger('repairRate', resolved.repairRate, 1024, Number.MAX_SAFE_INTEGER)
   assertInteger('settleTime', resolved.settleTime, 0, 600_000)
+  assertInteger('streamIdleTimeout', resolved.streamIdleTimeout, 100, 3_600_000)
 
   return resolved
 }

@@ -31,7 +31,7 @@ export interface RepairParts {
   self: string
   placement: Placement
   local: LocalStore
-  /** Which of these blocks a peer holds, one flag per block. */
+  /** Which of these blocks a peer holds, one flag per block (asked in batches of `HAVE_BATCH`). */
   have(peer: string, cids: CID[]): Promise<boolean[]>
   /** Writes a copy on a peer. */
   push(peer: string, cid: CID, bytes: Uint8Array, replicas: number): Promise<void>
@@ -229,17 +229,8 @@ export class Repairer {
     const holdings = new Map<string, Set<string> | undefined>()
     const asks = [...byPeer].map(([peer, cids]) => async () => {
       try {
-        const held = new Set<string>()
-
-        for (let i = 0; i < cids.length; i += HAVE_BATCH) {
-          const batch = cids.slice(i, i + HAVE_BATCH)
-          const flags = await this.parts.have(peer, batch)
-          batch.forEach((cid, j) => {
-            if (flags[j] === true) held.add(blockId(cid))
-          })
-        }
-
-        holdings.set(peer, held)
+        const flags = await this.parts.have(peer, cids)
+        holdings.set(peer, new Set(cids.filter((_, i) => flags[i] === true).map(blockId)))
       } catch (err) {
         // unknown: neither pushed to nor counted as a confirmation
         holdings.set(peer, undefined)

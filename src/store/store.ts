@@ -35,7 +35,7 @@ import {
 import { Placement } from './placement.js'
 import { blockHandlers, readHaveBits } from './protocol.js'
 import { BlockReader, type ReaderStats } from './reader.js'
-import { Repairer, type RepairStats } from './repair.js'
+import { HAVE_BATCH, Repairer, type RepairStats } from './repair.js'
 import { PutSessions, sessionKey } from './sessions.js'
 import { ObjectWriter } from './writer.js'
 
@@ -66,16 +66,22 @@ export interface ObjectStat {
   name?: string
   size: number
   chunkSize?: number
+  /** The root block (the manifest, or the only block of a one-block object). */
+  root: BlockPlacement
   chunks: ChunkStat[]
 }
 
-export interface ChunkStat {
-  cid: string
-  size?: number
+/** Where a block should be and where it is. */
+export interface BlockPlacement {
   /** The peers that should hold it, in ring order. */
   owners: string[]
   /** The peers asked that do hold it. */
   holders: string[]
+}
+
+export interface ChunkStat extends BlockPlacement {
+  cid: string
+  size?: number
 }
 
 /** What the store holds and did, for the API, metrics and tests. */
@@ -85,6 +91,8 @@ export interface StoreStats {
   quota: number
   free: number
   cache: { blocks: number; bytes: number }
+  /** Peers on the ring, this one included when it stores data. */
+  ring: { members: number }
   reads: ReaderStats
   repair: RepairStats
   protocol: RpcStats
@@ -156,6 +164,7 @@ export class BlockStore {
       {
         protocol: protocolId(parts.mesh, 'blocks'),
         maxMessageBytes: MAX_BLOCK_MESSAGE,
+        idleTimeout: this.init.streamIdleTimeout,
         handlers: blockHandlers({
           local: this.local,
           sessions: this.sessions,
@@ -276,49 +285,75 @@ export class BlockStore {
     return Buffer.concat(parts)
   }
 
-  /** An object's size and chunks, and which peers hold each chunk. */
-  async stat(cid: CID): Promise<ObjectStat> {
+  /** An object's name and size, from its manifest; nothing for an object of one raw block. */
+  async describe(cid: CID): Promise<{ name?: string; size?: number }> {
+    if (cid.code !== DAG_CBOR) {
+      return {}
+    }
+
+    const { name, size } = decodeManifest(await this.reader.block(cid))
+
+    return { size, ...(name === undefined ? {} : { name }) }
+  }
+
+  /**
+   * An object's size and chunks, and for its root and each chunk the peers
+   * that own it and the peers that hold it, asking the owners and the next
+   * few peers along the ring (up to `STAT_SPREAD` in all).
+   */
+  async stat(cid: CID, replicas = this.init.replicas): Promise<ObjectStat> {
     const root = cid.code === DAG_CBOR ? decodeManifest(await this.reader.block(cid)) : undefined
-    const chunks: ChunkStat[] = []
     const leaves = []
 
     for await (const leaf of walkLeaves(cid, (link) => this.reader.block(link))) {
       leaves.push(leaf)
     }
 
-    const asked = new Map<string, CID[]>()
-    const spreads = leaves.map((leaf) => this.placement.sequence(leaf.cid).slice(0, STAT_SPREAD))
-    leaves.forEach((leaf, i) => {
-      for (const peer of spreads[i] ?? []) {
-        asked.set(peer, [...(asked.get(peer) ?? []), leaf.cid])
-      }
-    })
-    const held = new Map<string, Set<string>>()
-
-    await Promise.all(
-      [...asked].map(async ([peer, cids]) => {
-        const flags = await this.askHave(peer, cids).catch(() => cids.map(() => false))
-        held.set(peer, new Set(cids.filter((_, i) => flags[i] === true).map(blockId)))
-      })
+    const [rootPlacement, ...placements] = await this.placements(
+      [cid, ...leaves.map((leaf) => leaf.cid)],
+      replicas
     )
-
-    leaves.forEach((leaf, i) => {
-      const id = blockId(leaf.cid)
-      chunks.push({
-        cid: leaf.cid.toString(),
-        ...(leaf.size === undefined ? {} : { size: leaf.size }),
-        owners: this.placement.owners(leaf.cid, this.init.replicas),
-        holders: (spreads[i] ?? []).filter((peer) => held.get(peer)?.has(id) === true)
-      })
-    })
+    const chunks = leaves.map((leaf, i) => ({
+      cid: leaf.cid.toString(),
+      ...(leaf.size === undefined ? {} : { size: leaf.size }),
+      ...(placements[i] as BlockPlacement)
+    }))
 
     return {
       cid: cid.toString(),
       ...(root?.name === undefined ? {} : { name: root.name }),
       size: root?.size ?? chunks.reduce((sum, c) => sum + (c.size ?? 0), 0),
       ...(root === undefined ? {} : { chunkSize: root.chunkSize }),
+      root: rootPlacement as BlockPlacement,
       chunks
     }
+  }
+
+  /** Who owns and who holds each block, asking each peer once about all the blocks it may hold. */
+  private async placements(cids: CID[], replicas: number): Promise<BlockPlacement[]> {
+    const spreads = cids.map((cid) => this.placement.sequence(cid).slice(0, STAT_SPREAD))
+    const asked = new Map<string, CID[]>()
+
+    cids.forEach((cid, i) => {
+      for (const peer of spreads[i] ?? []) {
+        const list = asked.get(peer) ?? []
+        list.push(cid)
+        asked.set(peer, list)
+      }
+    })
+
+    const held = new Map<string, Set<string>>()
+    await Promise.all(
+      [...asked].map(async ([peer, list]) => {
+        const flags = await this.askHave(peer, list).catch(() => list.map(() => false))
+        held.set(peer, new Set(list.filter((_, i) => flags[i] === true).map(blockId)))
+      })
+    )
+
+    return cids.map((cid, i) => ({
+      owners: this.placement.owners(cid, replicas),
+      holders: (spreads[i] ?? []).filter((peer) => held.get(peer)?.has(blockId(cid)) === true)
+    }))
   }
 
   stats(): StoreStats {
@@ -328,6 +363,7 @@ export class BlockStore {
       quota: this.local.quota,
       free: this.local.free,
       cache: { blocks: this.cache.size, bytes: this.cache.calculatedSize },
+      ring: { members: this.placement.ring.size },
       reads: this.reader.stats(),
       repair: this.repairer.stats(),
       protocol: this.rpc.stats()
@@ -432,9 +468,20 @@ export class BlockStore {
       return cids.map((cid) => this.local.has(cid))
     }
 
-    const body = HaveRequest.encode({ multihashes: cids.map((cid) => buffer(cid.multihash.bytes)) })
+    const flags: boolean[] = []
 
-    return readHaveBits(await this.rpc.request(peerIdFromString(peer), 'have', body), cids.length)
+    for (let i = 0; i < cids.length; i += HAVE_BATCH) {
+      const batch = cids.slice(i, i + HAVE_BATCH)
+      const multihashes = batch.map((cid) => buffer(cid.multihash.bytes))
+      const answer = await this.rpc.request(
+        peerIdFromString(peer),
+        'have',
+        HaveRequest.encode({ multihashes })
+      )
+      flags.push(...readHaveBits(answer, batch.length))
+    }
+
+    return flags
   }
 
   private connected(peer: string): boolean {

@@ -18,6 +18,7 @@ interface DaemonOptions {
   mdns?: boolean
   targetConnections?: number
   label: string[]
+  storeQuota?: string
 }
 
 /** The options `daemon` and `join` share. */
@@ -37,6 +38,10 @@ function daemonOptions(cmd: Command): Command {
     .option('--no-mdns', 'do not look for peers on the LAN with mDNS')
     .option('--target-connections <n>', 'peers to keep connections to', count)
     .option('--label <key=value>', 'a label to advertise, e.g. zone=eu (repeatable)', collect, [])
+    .option(
+      '--store-quota <size>',
+      `space offered to the mesh's block store, e.g. 50GiB; 0 stores nothing (default from config, ${DEFAULT_CONFIG.storeQuota})`
+    )
 }
 
 /** Adds `mycel daemon` and `mycel join <token>`. */
@@ -81,7 +86,8 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
       ? {}
       : { targetConnections: options.targetConnections }),
     ...(join === undefined ? {} : { join }),
-    ...(options.label.length > 0 ? { labels: labelsOf(options.label) } : {})
+    ...(options.label.length > 0 ? { labels: labelsOf(options.label) } : {}),
+    ...(options.storeQuota === undefined ? {} : { store: { quota: options.storeQuota } })
   }
   // loaded here, so that commands which only ask a daemon do not load libp2p
   const { Daemon } = await import('../../daemon/daemon.js')

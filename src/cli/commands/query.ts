@@ -70,6 +70,11 @@ export function queryCommands(program: Command): void {
         ['uptime', formatDuration(status.uptimeMs)],
         ['mesh', `${status.meshSize} live nodes`],
         ['peers', `${status.peers} connected (${status.connections} connections)`],
+        [
+          'store',
+          `${formatBytes(status.store.used)} of ${formatBytes(status.store.quota)} in ` +
+            `${status.store.blocks} blocks; ${status.store.ringMembers} nodes store data`
+        ],
         ['addresses', status.addresses],
         ['api', client.url]
       ])

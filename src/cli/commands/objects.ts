@@ -1,0 +1,200 @@
+/**
+ * `mycel put`, `mycel get` and `mycel stat`: data in and out of the mesh's
+ * block store, through the local daemon. `-` means stdin or stdout. Long
+ * transfers show a progress bar on a terminal (on stderr, so stdout stays
+ * the data or the CID).
+ */
+import { randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { rename, rm, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Command } from 'commander'
+import { FileAccessError } from '../../errors.js'
+import { fileError } from '../../repo/files.js'
+import { parseCid } from '../../store/block.js'
+import type { ObjectStat } from '../../store/store.js'
+import { ApiClient } from '../client.js'
+import { formatBytes, formatFields, formatTable, print, printJson, shortPeerId } from '../output.js'
+import { createProgress, type Progress } from '../progress.js'
+import { count, dataDirOf, wantsJson } from './options.js'
+
+interface PutOptions {
+  name?: string
+  replicas?: number
+}
+
+/** Adds `mycel put`, `mycel get` and `mycel stat`. */
+export function objectCommands(program: Command): void {
+  program
+    .command('put')
+    .argument('<file>', 'the file to store, or - for stdin')
+    .description('store a file in the mesh and print the CID that names it')
+    .option('--name <name>', "a name for the object (default: the file's name)")
+    .option('--replicas <n>', 'copies to keep (default: the mesh default, 3)', count)
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: PutOptions, cmd: Command) => {
+      const client = await ApiClient.connect(dataDirOf(cmd))
+      const size = file === '-' ? undefined : await fileSize(file)
+      const source = file === '-' ? process.stdin : createReadStream(file)
+      const progress = createProgress({ label: 'put', stream: process.stderr, ...known(size) })
+      const query = new URLSearchParams()
+
+      if (options.name !== undefined || file !== '-') {
+        query.set('name', options.name ?? basename(file))
+      }
+
+      if (options.replicas !== undefined) {
+        query.set('replicas', String(options.replicas))
+      }
+
+      const counted = source.pipe(counter(progress))
+      // the request's outcome says what went wrong; a stream cut off under it must not crash
+      source.on('error', () => {})
+      counted.on('error', () => {})
+      const body = Readable.toWeb(counted) as ReadableStream
+      const response = await client
+        .request(`/v1/objects?${query}`, {
+          method: 'POST',
+          body,
+          duplex: 'half',
+          headers: size === undefined ? {} : { 'content-length': String(size) }
+        } as RequestInit)
+        .catch((err: unknown) => {
+          progress.abandon()
+          throw err
+        })
+      progress.finish()
+      const { cid } = (await response.json()) as { cid: string }
+
+      if (wantsJson(cmd)) {
+        printJson({ cid, ...(size === undefined ? {} : { size }) })
+        return
+      }
+
+      print(cid)
+    })
+
+  program
+    .command('get')
+    .argument('<cid>', 'the CID `mycel put` printed')
+    .option('-o, --output <path>', 'where to write the object, or - for stdout', '-')
+    .description('fetch an object from the mesh, checking every block against its CID')
+    .action(async (text: string, options: { output: string }, cmd: Command) => {
+      const cid = parseCid(text.trim())
+      const client = await ApiClient.connect(dataDirOf(cmd))
+      const response = await client.request(`/v1/objects/${cid}`)
+      const length = response.headers.get('content-length')
+      const size = length === null ? undefined : Number(length)
+      const progress = createProgress({ label: 'get', stream: process.stderr, ...known(size) })
+      const body = Readable.fromWeb(response.body as never)
+
+      try {
+        await save(body.pipe(counter(progress)), options.output, size)
+      } catch (err) {
+        progress.abandon()
+        throw err
+      }
+
+      progress.finish()
+    })
+
+  program
+    .command('stat')
+    .argument('<cid>', 'the CID `mycel put` printed')
+    .option('--json', 'print JSON')
+    .description("show an object's size and chunks, and which peers hold each chunk")
+    .action(async (text: string, _options: unknown, cmd: Command) => {
+      const cid = parseCid(text.trim())
+      const client = await ApiClient.connect(dataDirOf(cmd))
+      const stat = await client.get<ObjectStat>(`/v1/objects/${cid}/stat`)
+
+      if (wantsJson(cmd)) {
+        printJson(stat)
+        return
+      }
+
+      print(formatStat(stat))
+    })
+}
+
+/** What `mycel stat` prints. */
+export function formatStat(stat: ObjectStat): string {
+  const short = stat.chunks.filter((chunk) => chunk.holders.length < chunk.owners.length).length
+  const fields = formatFields([
+    ['cid', stat.cid],
+    ...(stat.name === undefined ? [] : [['name', stat.name] as const]),
+    ['size', `${formatBytes(stat.size)} (${stat.size} bytes)`],
+    [
+      'chunks',
+      `${stat.chunks.length}${short > 0 ? `, ${short} with fewer copies than owners` : ''}`
+    ]
+  ])
+  const rows = stat.chunks.map((chunk) => [
+    chunk.cid,
+    chunk.size === undefined ? '' : formatBytes(chunk.size),
+    `${chunk.holders.length}/${chunk.owners.length}`,
+    chunk.holders.map(shortPeerId).join(' ')
+  ])
+
+  return `${fields}\n\n${formatTable(['chunk', 'size', 'copies', 'held by'], rows)}`
+}
+
+/**
+ * Writes the object to stdout, or to a file that appears whole or not at
+ * all: bytes go to a temporary file beside it, renamed once complete.
+ */
+async function save(source: Readable, output: string, size?: number): Promise<void> {
+  if (output === '-') {
+    await pipeline(source, process.stdout)
+    return
+  }
+
+  const partial = `${output}.${randomBytes(4).toString('hex')}.part`
+
+  try {
+    await pipeline(source, createWriteStream(partial, { flags: 'wx' }))
+    const written = (await stat(partial)).size
+
+    if (size !== undefined && written !== size) {
+      throw new FileAccessError(`the transfer was cut off after ${written} of ${size} bytes`)
+    }
+
+    await rename(partial, output)
+  } catch (err) {
+    await rm(partial, { force: true })
+    throw err instanceof FileAccessError ? err : fileError('write', output, err, FileAccessError)
+  }
+}
+
+/** Counts bytes through a stream into a progress bar. */
+function counter(progress: Progress): Transform {
+  let done = 0
+
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      done += chunk.byteLength
+      progress.update(done)
+      callback(null, chunk)
+    }
+  })
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const info = await stat(file)
+
+    if (!info.isFile()) {
+      throw new FileAccessError(`cannot read ${file}: it is not a file`)
+    }
+
+    return info.size
+  } catch (err) {
+    throw fileError('read', file, err, FileAccessError)
+  }
+}
+
+function known(size: number | undefined): { total?: number } {
+  return size === undefined ? {} : { total: size }
+}
