@@ -19,6 +19,22 @@ import { Frame } from './pb/rpc.js'
 /** What the length-prefix decoder throws for a frame over the limit. */
 const TOO_LARGE = new Set(['InvalidMessageLengthError', 'InvalidParametersError'])
 
+/**
+ * Bytes fed to the frame decoder at once. A stream may deliver several
+ * frames in one event; fed whole, they would trip the decoder's buffer limit,
+ * which is there to stop one frame from being too large.
+ */
+const PIECE_BYTES = 64 * 1024
+
+/** The bytes of one stream event, in pieces of at most `PIECE_BYTES`. */
+function* pieces(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
+  for (const buf of data instanceof Uint8Array ? [data] : data) {
+    for (let offset = 0; offset < buf.byteLength; offset += PIECE_BYTES) {
+      yield buf.subarray(offset, offset + PIECE_BYTES)
+    }
+  }
+}
+
 /** Why a channel closed, as counted in the protocol's stats. */
 export type CloseReason =
   | 'closed'
@@ -74,7 +90,8 @@ export class Channel {
     this.stream = init.stream
     this.decoder = new LengthPrefixedDecoder({
       maxDataLength: init.maxMessageBytes,
-      maxBufferSize: init.maxMessageBytes + 16
+      // one frame being assembled plus one piece fed at a time (see `pieces`)
+      maxBufferSize: init.maxMessageBytes + PIECE_BYTES + 16
     })
 
     this.stream.addEventListener('message', (evt) => this.receive(evt.data))
@@ -183,11 +200,13 @@ export class Channel {
     this.disarmIdle()
 
     try {
-      for (const buf of this.decoder.decode(data)) {
-        this.dispatch(Frame.decode(buf))
+      for (const piece of pieces(data)) {
+        for (const buf of this.decoder.decode(piece)) {
+          this.dispatch(Frame.decode(buf))
 
-        if (this.closeReason !== undefined) {
-          return
+          if (this.closeReason !== undefined) {
+            return
+          }
         }
       }
     } catch (err) {
