@@ -46,7 +46,8 @@ async function startNodes(count: number, dirs: string[]): Promise<MeshNode[]> {
   for (let i = 0; i < count; i++) {
     const dataDir = await mkdtemp(join(tmpdir(), 'mycel-bench-'))
     dirs.push(dataDir)
-    const bootstrap = nodes.length === 0 ? [] : [(nodes[0] as MeshNode).multiaddrs[0]?.toString() ?? '']
+    const bootstrap =
+      nodes.length === 0 ? [] : [(nodes[0] as MeshNode).multiaddrs[0]?.toString() ?? '']
     nodes.push(
       await createMeshNode({
         dataDir,
@@ -91,7 +92,12 @@ async function throughput(replicas: number): Promise<Throughput> {
       })
       const get = await timed(() => reader.getBytes(cid))
       const getOther = await timed(() => other.getBytes(cid))
-      results.push({ replicas, putMiBs: mib / put, getMiBs: mib / get, getOtherMiBs: mib / getOther })
+      results.push({
+        replicas,
+        putMiBs: mib / put,
+        getMiBs: mib / get,
+        getOtherMiBs: mib / getOther
+      })
     }
   } finally {
     await Promise.allSettled(nodes.map((node) => node.stop()))
@@ -121,11 +127,21 @@ if (values.json) {
 } else {
   const pct = (n: number): string => `${((100 * n) / odds.sets).toFixed(0)} %`
   console.log(`ring (see scripts/ring.ts)`)
-  console.log(`  lookups       ${Math.round(ring.lookups.perSecond).toLocaleString('en')} owners()/s, 100 peers × 256 vnodes, r = 3`)
-  console.log(`  balance       max/avg ${ring.balance.exact.toFixed(3)} for one set of 16 peers; over ${odds.sets} random sets, ${pct(odds.overBalanceExact)} above 1.15, worst ${odds.worst.toFixed(3)}`)
-  console.log(`  join (17th)   ${ring.join.moved.toLocaleString('en')} copies moved of 1M keys × 3, bound ${Math.round(ring.join.bound).toLocaleString('en')}; ${pct(odds.overJoin)} of sets over it`)
-  console.log(`  leave         ${ring.leave.moved.toLocaleString('en')} copies moved, ideal ${Math.round(ring.leave.ideal).toLocaleString('en')} (only the leaver's)`)
-  console.log(`  add one peer  ${ring.add.incrementalMs.toFixed(1)} ms, from scratch ${ring.add.scratchMs.toFixed(1)} ms`)
+  console.log(
+    `  lookups       ${Math.round(ring.lookups.perSecond).toLocaleString('en')} owners()/s, 100 peers × 256 vnodes, r = 3`
+  )
+  console.log(
+    `  balance       max/avg ${ring.balance.exact.toFixed(3)} for one set of 16 peers; over ${odds.sets} random sets, ${pct(odds.overBalanceExact)} above 1.15, worst ${odds.worst.toFixed(3)}`
+  )
+  console.log(
+    `  join (17th)   ${ring.join.moved.toLocaleString('en')} copies moved of 1M keys × 3, bound ${Math.round(ring.join.bound).toLocaleString('en')}; ${pct(odds.overJoin)} of sets over it`
+  )
+  console.log(
+    `  leave         ${ring.leave.moved.toLocaleString('en')} copies moved, ideal ${Math.round(ring.leave.ideal).toLocaleString('en')} (only the leaver's)`
+  )
+  console.log(
+    `  add one peer  ${ring.add.incrementalMs.toFixed(1)} ms, from scratch ${ring.add.scratchMs.toFixed(1)} ms`
+  )
   console.log('')
   console.log(`store, 3 nodes in one process, ${mib} MiB object, median of ${runs} runs`)
   console.log('  copies  put MiB/s  get MiB/s  get MiB/s (other node)')

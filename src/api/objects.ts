@@ -23,7 +23,13 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   InvalidManifestError: 422,
   CorruptBlockError: 422,
   QuorumNotReachedError: 503,
-  StoreFullError: 507
+  NotStartedError: 503,
+  StoreFullError: 507,
+  // a peer failed: the daemon is a gateway to the mesh
+  RemoteError: 502,
+  DialFailedError: 502,
+  MessageTooLargeError: 502,
+  RequestTimeoutError: 504
 }
 
 /** The JSON answer for an error a route raised on purpose. */

@@ -66,10 +66,7 @@ export class ApiClient {
         headers: { ...init.headers, authorization: `Bearer ${this.endpoint.token}` }
       })
     } catch (err) {
-      throw new DaemonNotRunningError(
-        `no daemon answers at ${this.endpoint.url} for ${this.dataDir}; start one with \`mycel daemon\``,
-        { cause: err }
-      )
+      throw this.fetchError(err as Error)
     }
 
     if (!response.ok) {
@@ -79,5 +76,27 @@ export class ApiClient {
     }
 
     return response
+  }
+
+  /** Why a request got no answer: nothing listens, it took too long, or the upload broke. */
+  private fetchError(err: Error): Error {
+    const code = (err.cause as NodeJS.ErrnoException | undefined)?.code
+
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND') {
+      return new DaemonNotRunningError(
+        `no daemon answers at ${this.endpoint.url} for ${this.dataDir}; start one with \`mycel daemon\``,
+        { cause: err }
+      )
+    }
+
+    if (err.name === 'TimeoutError') {
+      return new ApiError(504, `the daemon did not answer within ${REQUEST_TIMEOUT / 1000} s`, {
+        cause: err
+      })
+    }
+
+    const reason = err.cause instanceof Error ? err.cause.message : err.message
+
+    return new ApiError(502, `the request to the daemon failed: ${reason}`, { cause: err })
   }
 }

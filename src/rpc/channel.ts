@@ -83,6 +83,8 @@ export class Channel {
   private nextId = 1
   private idleTimer?: ReturnType<typeof setTimeout>
   private closeReason?: CloseReason
+  /** The peer closed its side: close ours once the requests it sent are answered. */
+  private remoteDone = false
 
   constructor(init: ChannelInit) {
     this.init = init
@@ -98,6 +100,14 @@ export class Channel {
     this.stream.addEventListener('close', (evt) => {
       this.end(evt.error === undefined ? 'closed' : 'reset', evt.error)
     })
+    // the peer will send no more: no answers (when we ask) or no requests (when we serve)
+    this.stream.addEventListener('remoteCloseWrite', () => {
+      this.remoteDone = true
+
+      if (this.init.serve === undefined || this.serving.size === 0) {
+        this.close('closed')
+      }
+    })
     this.armIdle()
   }
 
@@ -111,42 +121,33 @@ export class Channel {
     return this.pending.size + this.serving.size
   }
 
-  /** Sends a request and waits for its answer. */
-  async request(method: string, body: Uint8Array, timeout: number): Promise<Uint8Array> {
+  /**
+   * Sends a request and waits for its answer. The timeout covers the send
+   * as well: a peer that stops reading fails the request in time.
+   */
+  request(method: string, body: Uint8Array, timeout: number): Promise<Uint8Array> {
     if (!this.open) {
-      throw new RemoteError('StreamClosed', 'the stream to the peer is closed')
+      return Promise.reject(new RemoteError('StreamClosed', 'the stream to the peer is closed'))
     }
 
     const id = this.allocateId()
     const answer = new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id)
-        this.armIdle()
-        reject(new RequestTimeoutError(`no answer to ${method} within ${timeout} ms`))
+        this.fail(id, new RequestTimeoutError(`no answer to ${method} within ${timeout} ms`))
       }, timeout)
       this.pending.set(id, { resolve, reject, timer })
     })
 
     this.sent++
     this.disarmIdle()
-
-    try {
-      await this.send({
-        id,
-        kind: Frame.Kind.REQUEST,
-        method,
-        body: body as Uint8Array<ArrayBuffer>,
-        code: '',
-        message: ''
-      })
-    } catch (err) {
-      // the answer will never come: settle it here so nothing is left to reject unheard
-      const pending = this.pending.get(id)
-      this.pending.delete(id)
-      clearTimeout(pending?.timer)
-      answer.catch(() => {})
-      throw err
-    }
+    this.send({
+      id,
+      kind: Frame.Kind.REQUEST,
+      method,
+      body: body as Uint8Array<ArrayBuffer>,
+      code: '',
+      message: ''
+    }).catch((err: Error) => this.fail(id, err))
 
     return answer
   }
@@ -165,6 +166,23 @@ export class Channel {
       this.stream.close().catch((closeErr) => this.stream.abort(closeErr))
     } else {
       this.stream.abort(err ?? new Error(reason))
+    }
+  }
+
+  /** Settles a request that will get no answer. */
+  private fail(id: number, err: Error): void {
+    const pending = this.pending.get(id)
+
+    if (pending === undefined) {
+      return
+    }
+
+    this.pending.delete(id)
+    clearTimeout(pending.timer)
+    pending.reject(err)
+
+    if (this.busy === 0) {
+      this.armIdle()
     }
   }
 
@@ -188,7 +206,7 @@ export class Channel {
     const prefix = varint.encode(data.byteLength)
 
     if (!this.stream.send(new Uint8ArrayList(prefix, data))) {
-      await this.stream.onDrain()
+      await drained(this.stream)
     }
   }
 
@@ -248,7 +266,7 @@ export class Channel {
     if (frame.kind === Frame.Kind.RESPONSE) {
       pending.resolve(frame.body)
     } else {
-      pending.reject(new RemoteError(frame.code || 'Error', frame.message || undefined))
+      pending.reject(remoteError(frame))
     }
   }
 
@@ -290,7 +308,9 @@ export class Channel {
       .finally(() => {
         this.serving.delete(frame.id)
 
-        if (this.busy === 0) {
+        if (this.remoteDone && this.serving.size === 0) {
+          this.close('closed')
+        } else if (this.busy === 0) {
           this.armIdle()
         }
       })
@@ -353,10 +373,42 @@ export class Channel {
   }
 }
 
+/** Longest error message taken from a peer, in characters. */
+const MAX_REMOTE_MESSAGE = 200
+/** What an error name from a peer may look like. */
+const ERROR_CODE = /^[A-Za-z]{1,40}$/
+
+/** The error a peer answered with, its name checked and its message made short and printable. */
+function remoteError(frame: Frame): RemoteError {
+  const code = ERROR_CODE.test(frame.code) ? frame.code : 'Error'
+  const message = frame.message.slice(0, MAX_REMOTE_MESSAGE).replace(/\p{Cc}/gu, '\uFFFD')
+
+  return new RemoteError(code, message === '' ? undefined : message)
+}
+
+/** Resolves once a stream wants more data again, or has closed. */
+function drained(stream: Stream): Promise<void> {
+  if (!stream.writableNeedsDrain || stream.status !== 'open') {
+    return Promise.resolve()
+  }
+
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.removeEventListener('drain', done)
+      stream.removeEventListener('close', done)
+      resolve()
+    }
+
+    stream.addEventListener('drain', done)
+    stream.addEventListener('close', done)
+  })
+}
+
 /** The error name a peer sees: mycel's own errors by name, anything else as internal. */
 function errorCode(err: Error): string {
+  // a stream closed under a nested request is this node's failure, not a reason to retry here
   if (err instanceof RemoteError) {
-    return err.code
+    return err.code === 'StreamClosed' ? 'InternalError' : err.code
   }
 
   return err instanceof MycelError || err.name === 'AbortError' ? err.name : 'InternalError'

@@ -169,7 +169,7 @@ export function parseBytes(field: string, value: unknown): number {
     )
   }
 
-  return assertInteger(field, Math.floor(Number(match[1]) * factor), 0, Number.MAX_SAFE_INTEGER)
+  return assertInteger(field, Math.round(Number(match[1]) * factor), 0, Number.MAX_SAFE_INTEGER)
 }
 
 function assertInteger(field: string, value: unknown, min: number, max: number): number {

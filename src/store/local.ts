@@ -17,7 +17,7 @@ import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { toString as toBase } from 'uint8arrays/to-string'
-import { CorruptBlockError, StoreFullError } from '../errors.js'
+import { StoreFullError } from '../errors.js'
 import { RAW, verifyBlock } from './block.js'
 
 /** A block the store holds. */
@@ -57,6 +57,8 @@ const REPLICAS_PREFIX = '/mycel/store/replicas'
 export class LocalStore {
   private readonly init: LocalStoreInit
   private readonly held = new Map<string, HeldBlock>()
+  /** The last write or delete of each block under way: they run one at a time per block. */
+  private readonly busy = new Map<string, Promise<void>>()
   /** Bytes of writes under way, counted against the quota before they land. */
   private reserved = 0
   private usedBytes = 0
@@ -115,13 +117,19 @@ export class LocalStore {
     return this.held.get(blockId(cid))
   }
 
+  /** The same, by the block's index key (`blockId`). */
+  entryById(id: string): HeldBlock | undefined {
+    return this.held.get(id)
+  }
+
   /** Every block held, as a snapshot. */
   entries(): HeldBlock[] {
     return [...this.held.values()]
   }
 
   /**
-   * Writes a block after checking its bytes against its hash.
+   * Writes a block after checking its bytes against its hash. A block held
+   * already is left as it is, keeping the larger of its two copy counts.
    *
    * @throws {CorruptBlockError} when the bytes do not match
    * @throws {StoreFullError} when the quota has no room for them
@@ -131,48 +139,55 @@ export class LocalStore {
     const raw = CID.createV1(RAW, cid.multihash)
     const id = blockId(raw)
 
-    if (this.held.has(id)) {
-      return 'existed'
-    }
+    return this.serial(id, async () => {
+      const entry = this.held.get(id)
 
-    if (bytes.byteLength > this.free) {
-      throw new StoreFullError(
-        `the block store is full: ${bytes.byteLength} bytes do not fit in the ` +
-          `${this.free} bytes left of its ${this.init.quota}-byte quota`
-      )
-    }
+      if (entry !== undefined) {
+        if (replicas > entry.replicas) {
+          await this.saveReplicas(id, replicas)
+          entry.replicas = replicas
+        }
 
-    this.reserved += bytes.byteLength
-
-    try {
-      await this.init.blockstore.put(raw, bytes)
-
-      if (replicas !== this.init.defaultReplicas) {
-        await this.init.datastore.put(replicasKey(id), Uint8Array.of(replicas))
+        return 'existed'
       }
-    } finally {
-      this.reserved -= bytes.byteLength
-    }
 
-    if (!this.held.has(id)) {
+      if (bytes.byteLength > this.free) {
+        throw new StoreFullError(
+          `the block store is full: ${bytes.byteLength} bytes do not fit in the ` +
+            `${this.free} bytes left of its ${this.init.quota}-byte quota`
+        )
+      }
+
+      this.reserved += bytes.byteLength
+
+      try {
+        await this.init.blockstore.put(raw, bytes)
+        await this.saveReplicas(id, replicas)
+      } finally {
+        this.reserved -= bytes.byteLength
+      }
+
       this.held.set(id, { cid: raw, size: bytes.byteLength, replicas })
       this.usedBytes += bytes.byteLength
       this.init.onChange?.()
-    }
 
-    return 'stored'
+      return 'stored'
+    })
   }
 
   /**
    * Reads a block and checks it. A copy that does not match its hash is
-   * deleted and reported, so the caller can fetch a good one.
+   * deleted and reported, so the caller can fetch a good one; a copy whose
+   * file is gone is forgotten. Other read errors (too many open files, an I/O
+   * error) are thrown as they are and delete nothing.
    *
    * @throws {CorruptBlockError} when the copy on disk is corrupt (it is gone afterwards)
    */
   async get(cid: CID): Promise<Uint8Array | undefined> {
     const raw = CID.createV1(RAW, cid.multihash)
+    const id = blockId(raw)
 
-    if (!this.held.has(blockId(raw))) {
+    if (!this.held.has(id)) {
       return undefined
     }
 
@@ -181,9 +196,15 @@ export class LocalStore {
     try {
       bytes = await collect(this.init.blockstore.get(raw))
     } catch (err) {
-      this.init.log.error('could not read block %c - %e', raw, err)
+      // blockstore-fs reports every failure as "not found", with the system error in its message
+      if (!isGone(err as Error)) {
+        throw err
+      }
+
+      this.init.log.error('block %c is gone from disk; forgetting it', raw)
       await this.delete(raw)
-      throw new CorruptBlockError(`block ${raw} cannot be read from disk`, { cause: err })
+
+      return undefined
     }
 
     try {
@@ -197,21 +218,53 @@ export class LocalStore {
     return bytes
   }
 
-  /** Drops a block; a block not held is no error. */
+  /** Drops a block; a block not held is no error. A put of it after this call writes it anew. */
   async delete(cid: CID): Promise<void> {
     const raw = CID.createV1(RAW, cid.multihash)
     const id = blockId(raw)
-    const entry = this.held.get(id)
 
-    await this.init.blockstore.delete(raw)
+    await this.serial(id, async () => {
+      const entry = this.held.get(id)
 
-    if (entry?.replicas !== this.init.defaultReplicas) {
-      await this.init.datastore.delete(replicasKey(id))
-    }
+      if (entry === undefined) {
+        return
+      }
 
-    if (entry !== undefined && this.held.delete(id)) {
+      // out of the index first: a put arriving meanwhile waits, then writes the block again
+      this.held.delete(id)
       this.usedBytes -= entry.size
+      await this.init.blockstore.delete(raw)
+
+      if (entry.replicas !== this.init.defaultReplicas) {
+        await this.init.datastore.delete(replicasKey(id))
+      }
+
       this.init.onChange?.()
+    })
+  }
+
+  /** Runs writes and deletes of one block one after another. */
+  private async serial<T>(id: string, op: () => Promise<T>): Promise<T> {
+    const before = this.busy.get(id) ?? Promise.resolve()
+    const run = before.then(op)
+    const settled = run.then(
+      () => {},
+      () => {}
+    )
+    this.busy.set(id, settled)
+
+    try {
+      return await run
+    } finally {
+      if (this.busy.get(id) === settled) {
+        this.busy.delete(id)
+      }
+    }
+  }
+
+  private async saveReplicas(id: string, replicas: number): Promise<void> {
+    if (replicas !== this.init.defaultReplicas) {
+      await this.init.datastore.put(replicasKey(id), Uint8Array.of(replicas))
     }
   }
 
@@ -235,6 +288,13 @@ export function blockId(cid: CID): string {
 /** A raw CID from the multihash bytes a peer sent; throws when they are not a sha-256 multihash. */
 export function cidFromMultihash(bytes: Uint8Array): CID {
   return CID.createV1(RAW, Digest.decode(bytes))
+}
+
+/** Whether a read failed because the block is not there (no file), not for another reason. */
+function isGone(err: Error): boolean {
+  const systemError = /\bE[A-Z]{2,}\b/.exec(err.message)?.[0]
+
+  return err.name === 'NotFoundError' && (systemError === undefined || systemError === 'ENOENT')
 }
 
 function replicasKey(id: string): Key {

@@ -10,10 +10,12 @@ import type { CID } from 'multiformats/cid'
 import { CorruptBlockError, InvalidCidError, InvalidConfigError, RemoteError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { MAX_REPLICAS } from './init.js'
-import { blockId, cidFromMultihash, type LocalStore } from './local.js'
+import { blockId, cidFromMultihash, type HeldBlock, type LocalStore } from './local.js'
 import {
   AbortRequest,
   AbortResponse,
+  CommitRequest,
+  CommitResponse,
   GetRequest,
   GetResponse,
   HaveRequest,
@@ -34,10 +36,14 @@ export interface ServerParts {
   cached(cid: CID): Uint8Array | undefined
   /** Called when a copy this node served turned out corrupt on disk. */
   corrupt(cid: CID): void
+  /** Whether this node owns a block it holds, in its own view of the ring. */
+  owns(block: HeldBlock): boolean
+  /** Called when a put completed: its blocks are repaired like any other from now on. */
+  committed(): void
   log: Logger
 }
 
-/** The handlers of the protocol's four methods. */
+/** The handlers of the protocol's methods: put, get, have, commit and abort. */
 export function blockHandlers(parts: ServerParts): Record<string, Handler> {
   const { local, sessions } = parts
 
@@ -85,37 +91,40 @@ export function blockHandlers(parts: ServerParts): Record<string, Handler> {
     },
 
     have: async (body) => {
-      const { multihashes } = HaveRequest.decode(body)
-
-      if (multihashes.length > HAVE_BATCH) {
-        throw new InvalidConfigError(
-          `expected at most ${HAVE_BATCH} blocks in one question, got ${multihashes.length}`
-        )
-      }
-
+      const { multihashes } = HaveRequest.decode(body, { limits: { multihashes: HAVE_BATCH } })
       const bits = new Uint8Array(Math.ceil(multihashes.length / 8))
+      const keeps = new Uint8Array(bits.length)
+      const now = Date.now()
+
       multihashes.forEach((mh, i) => {
-        if (local.has(readCid(mh))) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7))
+        const id = blockId(readCid(mh))
+        const entry = local.entryById(id)
+
+        if (entry === undefined) {
+          return
+        }
+
+        bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7))
+
+        // a copy counts towards another node's decision to drop its own only if this one stays
+        if (!sessions.isOpen(id, now) && parts.owns(entry)) {
+          keeps[i >> 3] = (keeps[i >> 3] ?? 0) | (1 << (i & 7))
+        }
       })
 
-      return HaveResponse.encode({ bits })
+      return HaveResponse.encode({ bits, keeps })
+    },
+
+    commit: async (body, { peer }) => {
+      sessions.commit(peer.toString(), readSession(CommitRequest.decode(body).session))
+      parts.committed()
+
+      return CommitResponse.encode({})
     },
 
     abort: async (body, { peer }) => {
       const session = readSession(AbortRequest.decode(body).session)
-      const blocks = sessions.abort(peer.toString(), session, Date.now())
-      const held = new Map(local.entries().map((entry) => [blockId(entry.cid), entry.cid]))
-      let dropped = 0
-
-      for (const id of blocks) {
-        const cid = held.get(id)
-
-        if (cid !== undefined) {
-          await local.delete(cid)
-          dropped++
-        }
-      }
-
+      const dropped = await dropPut(local, sessions, peer.toString(), session)
       parts.log('dropped %d blocks of a put %p aborted', dropped, peer)
 
       return AbortResponse.encode({ dropped })
@@ -123,11 +132,41 @@ export function blockHandlers(parts: ServerParts): Record<string, Handler> {
   }
 }
 
-/** Flags from a `have` answer, one per block asked about. */
-export function readHaveBits(body: Uint8Array, count: number): boolean[] {
-  const { bits } = HaveResponse.decode(body)
+/** Drops the blocks an aborted put created here; returns how many. */
+export async function dropPut(
+  local: LocalStore,
+  sessions: PutSessions,
+  peer: string,
+  session: string
+): Promise<number> {
+  let dropped = 0
 
-  return Array.from({ length: count }, (_, i) => ((bits[i >> 3] ?? 0) & (1 << (i & 7))) !== 0)
+  for (const id of sessions.abort(peer, session, Date.now())) {
+    const entry = local.entryById(id)
+
+    if (entry !== undefined) {
+      await local.delete(entry.cid)
+      dropped++
+    }
+  }
+
+  return dropped
+}
+
+/** What a peer said of each block asked about. */
+export interface Holding {
+  /** It holds the block. */
+  held: boolean
+  /** It holds the block and means to keep it. */
+  kept: boolean
+}
+
+/** The flags of a `have` answer, one pair per block asked about. */
+export function readHave(body: Uint8Array, count: number): Holding[] {
+  const { bits, keeps } = HaveResponse.decode(body)
+  const flag = (set: Uint8Array, i: number): boolean => ((set[i >> 3] ?? 0) & (1 << (i & 7))) !== 0
+
+  return Array.from({ length: count }, (_, i) => ({ held: flag(bits, i), kept: flag(keeps, i) }))
 }
 
 function readCid(multihash: Uint8Array): CID {

@@ -1,8 +1,8 @@
 /**
  * Finds a block: this node's store first, then the cache of blocks fetched
  * before, then the block's owners (connected ones first), then the peers
- * after them on the ring, where a block sits for a while after membership
- * changed. Every copy is checked against its CID; a bad one is skipped, and
+ * after them on the ring (up to `READ_SPREAD` in all), where a block sits
+ * for a while after membership changed. Every copy is checked against its CID; a bad one is skipped, and
  * a copy this node held that rotted is replaced with the good one found.
  */
 import type { Logger } from '@libp2p/interface'
@@ -16,6 +16,8 @@ import type { Placement } from './placement.js'
 
 /** Chunks of an object fetched ahead of the one being read. */
 export const READ_AHEAD = 4
+/** Peers along the ring a read asks, owners first: a read costs the same in any size of mesh. */
+export const READ_SPREAD = 8
 
 export interface ReaderParts {
   self: string
@@ -77,9 +79,13 @@ export class BlockReader {
         return bytes
       }
     } catch (err) {
-      if (!(err instanceof CorruptBlockError)) throw err
-      this.counters.corruptLocal++
-      rotted = true
+      if (err instanceof CorruptBlockError) {
+        this.counters.corruptLocal++
+        rotted = true
+      } else {
+        // the copy may be fine (too many open files, say): read another, keep this one
+        this.parts.log.error('could not read block %c from disk - %e', cid, err)
+      }
     }
 
     const cached = this.parts.cache.get(blockId(cid))
@@ -143,13 +149,19 @@ export class BlockReader {
 
   private async fromPeers(cid: CID): Promise<{ data: Uint8Array; replicas: number }> {
     const { self, placement, connected } = this.parts
-    const sequence = placement.sequence(cid).filter((peer) => peer !== self)
+    const sequence = placement
+      .sequence(cid)
+      .slice(0, READ_SPREAD)
+      .filter((peer) => peer !== self)
     const owners = new Set(placement.owners(cid, this.parts.defaultReplicas))
     // owners before the rest; among the owners, connected ones first
-    const rank = (peer: string): number => (owners.has(peer) ? 0 : 2) + (connected(peer) ? 0 : 1)
     const order = sequence
-      .map((peer, index) => ({ peer, index }))
-      .sort((a, b) => rank(a.peer) - rank(b.peer) || a.index - b.index)
+      .map((peer, index) => ({
+        peer,
+        index,
+        rank: (owners.has(peer) ? 0 : 2) + (connected(peer) ? 0 : 1)
+      }))
+      .sort((a, b) => a.rank - b.rank || a.index - b.index)
     const errors: string[] = []
 
     for (const { peer } of order) {

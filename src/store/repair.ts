@@ -12,13 +12,22 @@
  *   of them holds it, and drops its own copy once all r owners confirm they
  *   hold it and membership has held still for a while.
  *
- * Pushes are paced to a byte rate, so repair never crowds out task traffic.
+ * Blocks of a put still under way are left to their putter, so that a put
+ * that fails can find and drop every copy it made. Pushes are paced to a
+ * byte rate, so repair never crowds out task traffic.
  */
 import type { Logger } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { HeldBlock, LocalStore } from './local.js'
 import { blockId } from './local.js'
 import type { Placement } from './placement.js'
+import type { Holding } from './protocol.js'
+
+/** What an owner said of the blocks it was asked about: held, and held to keep. */
+interface Holdings {
+  held: Set<string>
+  kept: Set<string>
+}
 
 /** Blocks asked about in one `have` request. */
 export const HAVE_BATCH = 1_024
@@ -31,8 +40,10 @@ export interface RepairParts {
   self: string
   placement: Placement
   local: LocalStore
-  /** Which of these blocks a peer holds, one flag per block (asked in batches of `HAVE_BATCH`). */
-  have(peer: string, cids: CID[]): Promise<boolean[]>
+  /** Whether a block belongs to a put still under way: its putter makes its copies. */
+  inPut(cid: CID): boolean
+  /** Which of these blocks a peer holds, and means to keep, one pair per block. */
+  have(peer: string, cids: CID[]): Promise<Holding[]>
   /** Writes a copy on a peer. */
   push(peer: string, cid: CID, bytes: Uint8Array, replicas: number): Promise<void>
   /** Bytes a second pushes may take. */
@@ -75,6 +86,8 @@ export class Repairer {
   private again: 'changed' | 'all' | undefined
   private stopped = true
   private paceAt = 0
+  /** Ends a wait for the repair rate early, on stop. */
+  private wake?: () => void
 
   constructor(parts: RepairParts) {
     this.parts = parts
@@ -91,6 +104,7 @@ export class Repairer {
     this.stopped = true
     clearTimeout(this.timer)
     clearInterval(this.interval)
+    this.wake?.()
     await this.running
   }
 
@@ -140,15 +154,18 @@ export class Repairer {
   /** One pass over the blocks whose owners changed since they were last in order. */
   async pass(): Promise<void> {
     this.counters.passes++
+    const startedAt = this.parts.placement.lastChange
+    // blocks of puts under way are left to their putter; the commit brings them back
     const work = this.parts.local
       .entries()
+      .filter((block) => !this.parts.inPut(block.cid))
       .map((block) => ({ block, owners: this.parts.placement.owners(block.cid, block.replicas) }))
       .filter(({ block, owners }) => this.settled.get(blockId(block.cid)) !== owners.join())
 
     const holdings = await this.askOwners(work)
     let pending = 0
     const pushes: Array<() => Promise<void>> = []
-    const drops: HeldBlock[] = []
+    const drops: Array<{ block: HeldBlock; owners: string[] }> = []
 
     for (const { block, owners } of work) {
       const plan = this.plan(block, owners, holdings)
@@ -164,13 +181,22 @@ export class Repairer {
       }
 
       if (plan.drop) {
-        drops.push(block)
+        drops.push({ block, owners })
       }
     }
 
     await runLimited(pushes, PUSH_CONCURRENCY, () => this.stopped)
 
-    for (const block of drops) {
+    for (const { block, owners } of drops) {
+      // pushes may have taken long: drop only if the ring still is what the owners confirmed
+      const now = this.parts.placement.owners(block.cid, block.replicas).join()
+
+      if (this.stopped || this.parts.placement.lastChange !== startedAt || now !== owners.join()) {
+        this.settled.delete(blockId(block.cid))
+        pending++
+        continue
+      }
+
       await this.parts.local.delete(block.cid)
       this.settled.delete(blockId(block.cid))
       this.counters.dropped++
@@ -180,16 +206,17 @@ export class Repairer {
     this.counters.pending = pending
   }
 
-  /** What to do with one block, given which owners hold it. */
+  /** What to do with one block, given which owners hold it and which mean to keep it. */
   private plan(
     block: HeldBlock,
     owners: string[],
-    holdings: Map<string, Set<string> | undefined>
+    holdings: Map<string, Holdings | undefined>
   ): { push: string[]; drop: boolean; done: boolean } {
     const { self } = this.parts
     const id = blockId(block.cid)
+    const asked = (peer: string): Holdings | undefined => holdings.get(peer)
     const holds = (peer: string): boolean | undefined =>
-      peer === self ? true : holdings.get(peer)?.has(id)
+      peer === self ? true : asked(peer)?.held.has(id)
     const lacking = owners.filter((peer) => holds(peer) === false)
     const unknown = owners.some((peer) => holds(peer) === undefined)
     const owned = owners.includes(self)
@@ -200,18 +227,18 @@ export class Repairer {
       return { push, drop: false, done: lacking.length === 0 && !unknown }
     }
 
-    const noOwnerHolds = firstHolder === undefined
+    // a copy here goes only when every owner holds the block and means to keep it
+    const kept = owners.length > 0 && owners.every((peer) => asked(peer)?.kept.has(id) === true)
     const settled = Date.now() - this.parts.placement.lastChange >= this.parts.settleTime
-    const confirmed = lacking.length === 0 && !unknown && owners.length > 0
-    const drop = confirmed && settled
+    const drop = kept && settled
 
-    return { push: noOwnerHolds ? lacking : [], drop, done: drop }
+    return { push: firstHolder === undefined ? lacking : [], drop, done: drop }
   }
 
   /** Asks every other owner named in the work which of its blocks they hold. */
   private async askOwners(
     work: Array<{ block: HeldBlock; owners: string[] }>
-  ): Promise<Map<string, Set<string> | undefined>> {
+  ): Promise<Map<string, Holdings | undefined>> {
     const byPeer = new Map<string, CID[]>()
 
     for (const { block, owners } of work) {
@@ -226,11 +253,15 @@ export class Repairer {
       }
     }
 
-    const holdings = new Map<string, Set<string> | undefined>()
+    const holdings = new Map<string, Holdings | undefined>()
     const asks = [...byPeer].map(([peer, cids]) => async () => {
       try {
-        const flags = await this.parts.have(peer, cids)
-        holdings.set(peer, new Set(cids.filter((_, i) => flags[i] === true).map(blockId)))
+        const answers = await this.parts.have(peer, cids)
+        const ids = cids.map(blockId)
+        holdings.set(peer, {
+          held: new Set(ids.filter((_, i) => answers[i]?.held === true)),
+          kept: new Set(ids.filter((_, i) => answers[i]?.kept === true))
+        })
       } catch (err) {
         // unknown: neither pushed to nor counted as a confirmation
         holdings.set(peer, undefined)
@@ -253,6 +284,11 @@ export class Repairer {
       }
 
       await this.pace(bytes.byteLength)
+
+      if (this.stopped) {
+        return
+      }
+
       await this.parts.push(peer, block.cid, bytes, block.replicas)
       this.counters.pushed++
       this.counters.pushedBytes += bytes.byteLength
@@ -270,8 +306,15 @@ export class Repairer {
     const wait = this.paceAt - now - 1000
 
     // up to a second's worth goes at once; beyond that, wait for the rate to catch up
-    if (wait > 0) {
-      await new Promise((resolve) => setTimeout(resolve, wait))
+    if (wait > 0 && !this.stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait)
+        this.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      this.wake = undefined
     }
   }
 }

@@ -28,6 +28,8 @@ export interface WriterParts {
   ): Promise<Written>
   /** Drops, on a peer or here, the blocks a session created there. */
   abort(peer: string, session: Uint8Array): Promise<void>
+  /** Tells a peer, or this node, that the session completed. */
+  commit(peer: string, session: Uint8Array): Promise<void>
   writeQuorum: number
   log: Logger
 }
@@ -68,6 +70,14 @@ export class ObjectWriter {
     const failures: Error[] = []
 
     return new Promise<void>((resolve, reject) => {
+      // settles once: at the quorum, or when nothing is left to try short of it
+      const check = (): void => {
+        if (acked === quorum) {
+          resolve()
+        } else if (running === 0 && acked < quorum) {
+          reject(quorumError(cid, acked, quorum, failures))
+        }
+      }
       const start = (peer: string): void => {
         running++
         this.touched.add(peer)
@@ -75,7 +85,7 @@ export class ObjectWriter {
           () => {
             running--
             acked++
-            if (acked === quorum) resolve()
+            check()
           },
           (err: Error) => {
             running--
@@ -85,8 +95,8 @@ export class ObjectWriter {
 
             if (spare !== undefined && !this.aborted) {
               start(spare)
-            } else if (running === 0 && acked < quorum) {
-              reject(quorumError(cid, acked, quorum, failures))
+            } else {
+              check()
             }
           }
         )
@@ -99,11 +109,34 @@ export class ObjectWriter {
     })
   }
 
+  /** Waits until fewer than `limit` copies are being written, so a put's memory stays bounded. */
+  async throttle(limit: number): Promise<void> {
+    while (this.background.size >= limit) {
+      await Promise.race(this.background)
+    }
+  }
+
   /** Waits for the copies still being written after their quorum. */
   async settle(): Promise<void> {
     while (this.background.size > 0) {
       await Promise.allSettled([...this.background])
     }
+  }
+
+  /**
+   * Once every copy is written, tells each peer that took a block that the
+   * put completed, so its blocks are repaired like any other from then on.
+   */
+  async commit(): Promise<void> {
+    await this.settle()
+    await Promise.allSettled(
+      [...this.touched].map((peer) =>
+        this.parts.commit(peer, this.session).catch((err: Error) => {
+          // the peer forgets the put when it ages out instead
+          this.parts.log('could not commit a put on %s - %e', peer, err)
+        })
+      )
+    )
   }
 
   /** Stops writing and drops, everywhere, the blocks this put created. */

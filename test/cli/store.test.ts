@@ -109,6 +109,17 @@ describe('the block store across daemon processes', () => {
     expect(statuses.map((s) => s.store.used)).toEqual([0, 0, 0])
   })
 
+  it('puts from stdin and gets to stdout with -', async () => {
+    const [daemon] = await startFleet(fleet, 1)
+    const data = randomBytes(3 * 1024 * 1024 + 5)
+    const put = await runCli(['put', '-', '--data-dir', daemon!.dataDir], { input: data })
+    expect(put.code, put.stderr).toBe(0)
+
+    const get = await runCli(['get', put.stdout.trim(), '--data-dir', daemon!.dataDir])
+    expect(get.code, get.stderr).toBe(0)
+    expect(sha256(get.bytes)).toBe(sha256(data))
+  })
+
   it('refuses a malformed CID at the command line with exit code 2', async () => {
     const [daemon] = await startFleet(fleet, 1)
     const get = await runCli(['get', 'bafy-not-a-cid', '--data-dir', daemon!.dataDir])

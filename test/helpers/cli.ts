@@ -14,20 +14,31 @@ export interface CliResult {
   code: number
   stdout: string
   stderr: string
+  /** stdout as it came, for commands that write data. */
+  bytes: Buffer
 }
 
-/** Runs one mycel command to its end. */
-export function runCli(args: string[], options: { timeout?: number } = {}): Promise<CliResult> {
+/** Runs one mycel command to its end; `input` is written to its stdin. */
+export function runCli(
+  args: string[],
+  options: { timeout?: number; input?: Uint8Array } = {}
+): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [MYCEL_BIN, ...args],
-      { timeout: options.timeout ?? 30_000, env: cliEnv() },
+      {
+        timeout: options.timeout ?? 30_000,
+        env: cliEnv(),
+        encoding: 'buffer',
+        maxBuffer: 256 * 1024 * 1024
+      },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
-        done({ code, stdout, stderr })
+        done({ code, stdout: stdout.toString(), stderr: stderr.toString(), bytes: stdout })
       }
     )
+    child.stdin?.end(options.input)
   })
 }
 

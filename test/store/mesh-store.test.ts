@@ -46,6 +46,45 @@ describe('block store in one process', () => {
     })
   })
 
+  it('keeps blocks fetched from others in its cache, so a second read stays local', async () => {
+    nodes.push(...(await startMesh(3, { store: { chunkSize: CHUNK } })))
+    await ringsHold(nodes, 3)
+    const data = randomBytes(1024 * 1024)
+    const cid = await nodes[0]!.put(data, { replicas: 1 })
+    const reader = nodes[1]!
+    const before = reader.store.stats().reads
+
+    await reader.getBytes(cid)
+    const first = reader.store.stats().reads
+    expect(first.remote - before.remote).toBeGreaterThan(0)
+
+    expect(Buffer.compare(Buffer.from(await reader.getBytes(cid)), data)).toBe(0)
+    const second = reader.store.stats().reads
+    expect(second.remote).toBe(first.remote)
+    expect(second.cached - first.cached).toBe(first.remote - before.remote)
+  })
+
+  it('tells the mesh how full its store is in its adverts, and refuses what does not fit', async () => {
+    nodes.push(...(await startMesh(2, { store: { chunkSize: CHUNK, quota: '1MiB' } })))
+    await ringsHold(nodes, 2)
+    const [full, other] = nodes as [MeshNode, MeshNode]
+    await full.put(randomBytes(900_000))
+
+    await waitFor(
+      () => {
+        const store = other.view.get(full.peerId.toString())?.advert.store
+        return store !== undefined && store.used === full.store.local.used
+      },
+      { message: "the other node never saw the store's use in the advert" }
+    )
+    expect(full.store.local.used).toBeGreaterThan(900_000)
+    expect(other.view.get(full.peerId.toString())?.advert.store?.capacity).toBe(1024 * 1024)
+    await expect(other.put(randomBytes(200_000))).rejects.toMatchObject({
+      name: 'StoreFullError',
+      message: expect.stringMatching(/^not enough room in the mesh/)
+    })
+  })
+
   it('hands a joining node its share, and drops the copies others no longer own', async () => {
     const init = { store: { chunkSize: CHUNK, settleTime: 300 }, swarmKey: generateSwarmKey() }
     nodes.push(...(await startMesh(4, init)))

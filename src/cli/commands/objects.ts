@@ -5,13 +5,14 @@
  * the data or the CID).
  */
 import { randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
 import { rename, rm, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
-import { FileAccessError } from '../../errors.js'
+import { ApiError, FileAccessError } from '../../errors.js'
 import { fileError } from '../../repo/files.js'
 import { parseCid } from '../../store/block.js'
 import type { ObjectStat } from '../../store/store.js'
@@ -147,25 +148,47 @@ export function formatStat(stat: ObjectStat): string {
  */
 async function save(source: Readable, output: string, size?: number): Promise<void> {
   if (output === '-') {
-    await pipeline(source, process.stdout)
+    await pipeline(source, process.stdout).catch((err: Error) => {
+      throw transferError(err)
+    })
     return
   }
 
   const partial = `${output}.${randomBytes(4).toString('hex')}.part`
+  let file: WriteStream
 
   try {
-    await pipeline(source, createWriteStream(partial, { flags: 'wx' }))
+    file = createWriteStream(partial, { flags: 'wx' })
+    await once(file, 'open')
+  } catch (err) {
+    throw fileError('write', output, err, FileAccessError)
+  }
+
+  try {
+    // a failure of the destination is the user's to fix; one of the source is the transfer's
+    await pipeline(source, file).catch((err: Error) => {
+      throw file.errored === null
+        ? transferError(err)
+        : fileError('write', output, err, FileAccessError)
+    })
     const written = (await stat(partial)).size
 
     if (size !== undefined && written !== size) {
-      throw new FileAccessError(`the transfer was cut off after ${written} of ${size} bytes`)
+      throw new ApiError(502, `the transfer was cut off after ${written} of ${size} bytes`)
     }
 
     await rename(partial, output)
   } catch (err) {
     await rm(partial, { force: true })
-    throw err instanceof FileAccessError ? err : fileError('write', output, err, FileAccessError)
+    throw err
   }
+}
+
+/** A download that broke off: the daemon or the mesh failed, not the user's input. */
+function transferError(err: Error): Error {
+  return err instanceof ApiError
+    ? err
+    : new ApiError(502, `the transfer failed: ${err.message}`, { cause: err })
 }
 
 /** Counts bytes through a stream into a progress bar. */

@@ -1,3 +1,5 @@
+/* eslint-disable require-yield */
+
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
@@ -584,6 +586,7 @@ export namespace HaveRequest {
 
 export interface HaveResponse {
   bits: Uint8Array<ArrayBuffer>
+  keeps: Uint8Array<ArrayBuffer>
 }
 
 export namespace HaveResponse {
@@ -601,12 +604,18 @@ export namespace HaveResponse {
           w.bytes(obj.bits)
         }
 
+        if ((obj.keeps != null && obj.keeps.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.keeps)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          bits: uint8ArrayAlloc(0)
+          bits: uint8ArrayAlloc(0),
+          keeps: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -617,6 +626,10 @@ export namespace HaveResponse {
           switch (tag >>> 3) {
             case 1: {
               obj.bits = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.keeps = reader.bytes()
               break
             }
             default: {
@@ -641,6 +654,13 @@ export namespace HaveResponse {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.keeps`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -658,6 +678,11 @@ export namespace HaveResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface HaveResponseKeepsFieldEvent {
+    field: '$.keeps'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<HaveResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HaveResponse.codec())
   }
@@ -666,7 +691,7 @@ export namespace HaveResponse {
     return decodeMessage(buf, HaveResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HaveResponse>): Generator<HaveResponseBitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HaveResponse>): Generator<HaveResponseBitsFieldEvent | HaveResponseKeepsFieldEvent> {
     return streamMessage(buf, HaveResponse.codec(), opts)
   }
 }
@@ -846,5 +871,158 @@ export namespace AbortResponse {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AbortResponse>): Generator<AbortResponseDroppedFieldEvent> {
     return streamMessage(buf, AbortResponse.codec(), opts)
+  }
+}
+
+export interface CommitRequest {
+  session: Uint8Array<ArrayBuffer>
+}
+
+export namespace CommitRequest {
+  let _codec: Codec<CommitRequest>
+
+  export const codec = (): Codec<CommitRequest> => {
+    if (_codec == null) {
+      _codec = message<CommitRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.session != null && obj.session.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.session)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          session: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.session = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.session`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CommitRequestSessionFieldEvent {
+    field: '$.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CommitRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CommitRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitRequest>): CommitRequest {
+    return decodeMessage(buf, CommitRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitRequest>): Generator<CommitRequestSessionFieldEvent> {
+    return streamMessage(buf, CommitRequest.codec(), opts)
+  }
+}
+
+export interface CommitResponse {}
+
+export namespace CommitResponse {
+  let _codec: Codec<CommitResponse>
+
+  export const codec = (): Codec<CommitResponse> => {
+    if (_codec == null) {
+      _codec = message<CommitResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<CommitResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CommitResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitResponse>): CommitResponse {
+    return decodeMessage(buf, CommitResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitResponse>): Generator<{}> {
+    return streamMessage(buf, CommitResponse.codec(), opts)
   }
 }
