@@ -10,21 +10,11 @@ import {
   ringKey,
   verifyBlock
 } from '../../src/store/block.js'
+import { thrown } from '../helpers/errors.js'
 
 const hello = new TextEncoder().encode('hello world')
 const HELLO_RAW = 'bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e'
 const HELLO_CBOR = 'bafyreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e'
-
-/** The error a call throws, so a test can check its name and message. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-
-  throw new Error('expected a throw, got none')
-}
 
 describe('block CIDs', () => {
   it('are CIDv1 sha2-256 and stable for known bytes, raw by default', async () => {

@@ -16,17 +16,7 @@ import {
   resolveStoreInit,
   type StoreInit
 } from '../../src/store/init.js'
-
-/** The error a call throws, so a test can check its name and message. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-
-  throw new Error('expected a throw, got none')
-}
+import { thrown } from '../helpers/errors.js'
 
 const KiB = 1024
 const MiB = 1024 ** 2
