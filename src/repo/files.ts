@@ -4,7 +4,7 @@
  */
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { DataDirError, type MycelError } from '../errors.js'
+import { DataDirError, FileAccessError, type MycelError } from '../errors.js'
 
 /** Mode of files that hold secrets: keys, tokens. */
 export const SECRET_MODE = 0o600
@@ -86,6 +86,25 @@ export function fileError<E extends MycelError = DataDirError>(
   const reason = (code === undefined ? undefined : reasons[code]) ?? (err as Error)?.message
 
   return new ErrorClass(`cannot ${action} ${path}: ${reason}`, { cause: err })
+}
+
+/**
+ * The size of a file about to be read, checked to be a readable file.
+ *
+ * @throws {FileAccessError} saying why it cannot be read
+ */
+export async function readableFileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path)
+
+    if (!info.isFile()) {
+      throw new FileAccessError(`cannot read ${path}: it is not a file`)
+    }
+
+    return info.size
+  } catch (err) {
+    throw fileError('read', path, err, FileAccessError)
+  }
 }
 
 /** Whether an error is a system error with the given code. */

@@ -13,27 +13,17 @@ import type { Logger, PeerId, Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { MessageTooLargeError, MycelError, RemoteError, RequestTimeoutError } from '../errors.js'
+import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
+import {
+  drained,
+  errorCode,
+  errorMessage,
+  PIECE_BYTES,
+  pieces,
+  remoteError,
+  TOO_LARGE
+} from './frames.js'
 import { Frame } from './pb/rpc.js'
-
-/** What the length-prefix decoder throws for a frame over the limit. */
-const TOO_LARGE = new Set(['InvalidMessageLengthError', 'InvalidParametersError'])
-
-/**
- * Bytes fed to the frame decoder at once. A stream may deliver several
- * frames in one event; fed whole, they would trip the decoder's buffer limit,
- * which is there to stop one frame from being too large.
- */
-const PIECE_BYTES = 64 * 1024
-
-/** The bytes of one stream event, in pieces of at most `PIECE_BYTES`. */
-function* pieces(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
-  for (const buf of data instanceof Uint8Array ? [data] : data) {
-    for (let offset = 0; offset < buf.byteLength; offset += PIECE_BYTES) {
-      yield buf.subarray(offset, offset + PIECE_BYTES)
-    }
-  }
-}
 
 /** Why a channel closed, as counted in the protocol's stats. */
 export type CloseReason =
@@ -371,49 +361,4 @@ export class Channel {
     clearTimeout(this.idleTimer)
     this.idleTimer = undefined
   }
-}
-
-/** Longest error message taken from a peer, in characters. */
-const MAX_REMOTE_MESSAGE = 200
-/** What an error name from a peer may look like. */
-const ERROR_CODE = /^[A-Za-z]{1,40}$/
-
-/** The error a peer answered with, its name checked and its message made short and printable. */
-function remoteError(frame: Frame): RemoteError {
-  const code = ERROR_CODE.test(frame.code) ? frame.code : 'Error'
-  const message = frame.message.slice(0, MAX_REMOTE_MESSAGE).replace(/\p{Cc}/gu, '\uFFFD')
-
-  return new RemoteError(code, message === '' ? undefined : message)
-}
-
-/** Resolves once a stream wants more data again, or has closed. */
-function drained(stream: Stream): Promise<void> {
-  if (!stream.writableNeedsDrain || stream.status !== 'open') {
-    return Promise.resolve()
-  }
-
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.removeEventListener('drain', done)
-      stream.removeEventListener('close', done)
-      resolve()
-    }
-
-    stream.addEventListener('drain', done)
-    stream.addEventListener('close', done)
-  })
-}
-
-/** The error name a peer sees: mycel's own errors by name, anything else as internal. */
-function errorCode(err: Error): string {
-  // a stream closed under a nested request is this node's failure, not a reason to retry here
-  if (err instanceof RemoteError) {
-    return err.code === 'StreamClosed' ? 'InternalError' : err.code
-  }
-
-  return err instanceof MycelError || err.name === 'AbortError' ? err.name : 'InternalError'
-}
-
-function errorMessage(err: Error): string {
-  return err instanceof MycelError ? err.message : 'the peer failed to serve the request'
 }

@@ -7,12 +7,13 @@
  * one can cost: one block of at most `MAX_MANIFEST_BYTES` per level, at most `MAX_DEPTH` levels,
  * and sizes that must add up, so a liar is caught before its claims are used.
  *
- * Pure apart from the `fetch` the caller passes in.
+ * This file holds the schema and its checks; `manifest-builder.ts` writes manifests and
+ * `manifest-walk.ts` reads an object through them. Pure.
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import { InvalidCidError, InvalidConfigError, InvalidManifestError } from '../errors.js'
-import { blockCid, checkCid, codecName, DAG_CBOR, RAW, verifyBlock } from './block.js'
+import { InvalidManifestError } from '../errors.js'
+import { checkCid, codecName, RAW } from './block.js'
 import { MAX_CHUNK_SIZE } from './chunker.js'
 
 /** The manifest schema version this code reads and writes. */
@@ -45,16 +46,6 @@ export interface Block {
   cid: CID
   bytes: Uint8Array
 }
-
-/** A chunk of an object as a walk finds it. */
-export interface Leaf {
-  cid: CID
-  /** Bytes in the chunk, as the manifests say; unknown when the object is a lone raw block. */
-  size?: number
-}
-
-/** Gets the bytes of a block from wherever it is kept. */
-export type FetchBlock = (cid: CID) => Promise<Uint8Array>
 
 const FIELDS = new Set(['v', 'name', 'size', 'chunkSize', 'links'])
 
@@ -105,337 +96,6 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   }
 
   return checkManifest(value)
-}
-
-/** Options for `ManifestBuilder`. */
-export interface ManifestBuilderInit {
-  /** The object's name: at most `MAX_NAME_LENGTH` characters, none of them control characters. */
-  name?: string
-  /** Bytes in every chunk but the last, as the chunker cut them. */
-  chunkSize: number
-  /**
-   * Most links in one manifest, from 2 to `MAX_LINKS`.
-   *
-   * @default 8192
-   */
-  fanout?: number
-}
-
-/** The manifests of an object, bottom-up: `blocks` ends with the root. */
-export interface BuiltObject {
-  root: CID
-  blocks: Block[]
-}
-
-/**
- * Builds the manifests of an object from its chunks, added in order. Chunks beyond `fanout` are
- * grouped under child manifests as they come, so only one group of CIDs is held at a time.
- *
- * @example
- * ```ts
- * const builder = new ManifestBuilder({ name: 'data.bin', chunkSize: DEFAULT_CHUNK_SIZE })
- *
- * for await (const piece of chunk(fileSource('data.bin'))) {
- *   builder.add(await blockCid(piece), piece.byteLength)
- * }
- *
- * const { root, blocks } = await builder.finish()
- * ```
- */
-export class ManifestBuilder {
-  private readonly name: string | undefined
-  private readonly chunkSize: number
-  private readonly fanout: number
-  /** Most chunks the tree can hold within `MAX_DEPTH` levels. */
-  private readonly capacity: number
-  /** Chunks not yet under a child manifest, and their bytes. */
-  private leaves: CID[] = []
-  private leafBytes = 0
-  /** Child manifests over full groups of chunks, encoded; hashed in `finish`. */
-  private readonly groups: Array<{ bytes: Uint8Array; size: number }> = []
-  private chunks = 0
-  private size = 0
-  private lastChunk = 0
-  private finished = false
-
-  /** @throws {InvalidConfigError} when the name, the chunk size or the fanout is out of range */
-  constructor(init: ManifestBuilderInit) {
-    const problem = init.name === undefined ? undefined : nameProblem(init.name)
-
-    if (problem !== undefined) {
-      throw new InvalidConfigError(problem)
-    }
-
-    if (!isChunkSize(init.chunkSize)) {
-      throw new InvalidConfigError(
-        `expected chunkSize to be an integer from 1 to ${MAX_CHUNK_SIZE}, got ${init.chunkSize}`
-      )
-    }
-
-    const fanout = init.fanout ?? MAX_LINKS
-
-    if (!Number.isInteger(fanout) || fanout < 2 || fanout > MAX_LINKS) {
-      throw new InvalidConfigError(
-        `expected fanout to be an integer from 2 to ${MAX_LINKS}, got ${fanout}`
-      )
-    }
-
-    this.name = init.name
-    this.chunkSize = init.chunkSize
-    this.fanout = fanout
-    this.capacity = Math.min(fanout ** MAX_DEPTH, Number.MAX_SAFE_INTEGER)
-  }
-
-  /**
-   * Adds the next chunk.
-   *
-   * @throws {InvalidCidError} when `cid` is not the CID of a raw chunk
-   * @throws {InvalidManifestError} when the chunk cannot follow: a size out of range, a chunk
-   * after a short one, or more chunks than the tree can hold
-   */
-  add(cid: CID, size: number): void {
-    if (this.finished) {
-      throw new InvalidManifestError('expected chunks before finish(), got one after')
-    }
-
-    checkCid(cid)
-
-    if (cid.code !== RAW) {
-      throw new InvalidCidError(
-        `expected the CID of a raw chunk, got ${codecName(cid.code)} ${cid}`
-      )
-    }
-
-    if (!Number.isInteger(size) || size < 1 || size > this.chunkSize) {
-      throw new InvalidManifestError(
-        `expected a chunk of 1 to ${this.chunkSize} bytes, got ${size}`
-      )
-    }
-
-    if (this.chunks > 0 && this.lastChunk < this.chunkSize) {
-      throw new InvalidManifestError(
-        `expected a short chunk (${this.lastChunk} of ${this.chunkSize} bytes) to be the last, ` +
-          'got another after it'
-      )
-    }
-
-    if (this.chunks >= this.capacity || !Number.isSafeInteger(this.size + size)) {
-      throw new InvalidManifestError(
-        `expected at most ${this.capacity} chunks and ${Number.MAX_SAFE_INTEGER} bytes ` +
-          `(fanout ${this.fanout}, ${MAX_DEPTH} levels), got more`
-      )
-    }
-
-    if (this.leaves.length === this.fanout) {
-      this.groups.push({ bytes: this.encode(this.leaves, this.leafBytes), size: this.leafBytes })
-      this.leaves = []
-      this.leafBytes = 0
-    }
-
-    this.leaves.push(cid)
-    this.leafBytes += size
-    this.chunks++
-    this.size += size
-    this.lastChunk = size
-  }
-
-  /**
-   * Hashes and returns the manifests, children before their parents and the root last. An object
-   * with no chunks gets a root of size 0 with no links.
-   */
-  async finish(): Promise<BuiltObject> {
-    if (this.finished) {
-      throw new InvalidManifestError('expected finish() once, got a second call')
-    }
-
-    this.finished = true
-    const blocks: Block[] = []
-
-    if (this.groups.length === 0) {
-      const root = await seal(this.encode(this.leaves, this.size, this.name), blocks)
-
-      return { root, blocks }
-    }
-
-    this.groups.push({ bytes: this.encode(this.leaves, this.leafBytes), size: this.leafBytes })
-    let level: Array<{ cid: CID; size: number }> = []
-
-    for (const group of this.groups) {
-      level.push({ cid: await seal(group.bytes, blocks), size: group.size })
-    }
-
-    while (level.length > this.fanout) {
-      const next: typeof level = []
-
-      for (let start = 0; start < level.length; start += this.fanout) {
-        const part = level.slice(start, start + this.fanout)
-        const size = part.reduce((sum, child) => sum + child.size, 0)
-        const links = part.map((child) => child.cid)
-
-        next.push({ cid: await seal(this.encode(links, size), blocks), size })
-      }
-
-      level = next
-    }
-
-    const links = level.map((child) => child.cid)
-    const root = await seal(this.encode(links, this.size, this.name), blocks)
-
-    return { root, blocks }
-  }
-
-  private encode(links: CID[], size: number, name?: string): Uint8Array {
-    const manifest: Manifest = { v: MANIFEST_VERSION, size, chunkSize: this.chunkSize, links }
-
-    return encodeManifest(name === undefined ? manifest : { ...manifest, name })
-  }
-}
-
-/** Hashes a manifest block, adds it to `blocks` and returns its CID. */
-async function seal(bytes: Uint8Array, blocks: Block[]): Promise<CID> {
-  const cid = await blockCid(bytes, DAG_CBOR)
-  blocks.push({ cid, bytes })
-
-  return cid
-}
-
-/**
- * The chunks of the object at `root`, in order, with their sizes. Fetches, verifies and checks
- * each manifest on the way; a raw `root` is an object of that one block. A bad manifest is caught
- * when the walk reaches it, so leaves before it may have been yielded.
- *
- * @throws {InvalidCidError} when `root` is not a CID mycel can hold
- * @throws {CorruptBlockError} when a fetched manifest does not match its CID
- * @throws {InvalidManifestError} when a manifest is invalid, nests deeper than `MAX_DEPTH`, or
- * holds sizes that do not add up
- */
-export async function* walkLeaves(
-  root: CID,
-  fetch: FetchBlock
-): AsyncGenerator<Leaf, void, undefined> {
-  checkCid(root)
-
-  if (root.code === RAW) {
-    yield { cid: root }
-
-    return
-  }
-
-  const manifest = await fetchManifest(root, fetch)
-
-  yield* walk(root, manifest, 1, { offset: 0 }, fetch)
-}
-
-/**
- * The bytes of the object at `root`, chunk by chunk in order, each verified against its CID and
- * its size in the manifest.
- *
- * @throws {CorruptBlockError} when a block does not match its CID
- * @throws {InvalidManifestError} as `walkLeaves` does, or when a chunk's size is not the one its
- * manifest gives
- */
-export async function* readObject(
-  root: CID,
-  fetch: FetchBlock
-): AsyncGenerator<Uint8Array, void, undefined> {
-  for await (const leaf of walkLeaves(root, fetch)) {
-    const bytes = await fetch(leaf.cid)
-    await verifyBlock(leaf.cid, bytes)
-
-    if (leaf.size !== undefined && bytes.byteLength !== leaf.size) {
-      throw new InvalidManifestError(
-        `expected chunk ${leaf.cid} to hold ${leaf.size} bytes as its manifest says, ` +
-          `got ${bytes.byteLength}`
-      )
-    }
-
-    yield bytes
-  }
-}
-
-/**
- * Yields the leaves under one manifest. `offset` counts the object's bytes walked so far: every
- * chunk must start at a multiple of the chunk size, so only the object's last chunk is short.
- */
-async function* walk(
-  cid: CID,
-  manifest: Manifest,
-  depth: number,
-  position: { offset: number },
-  fetch: FetchBlock
-): AsyncGenerator<Leaf, void, undefined> {
-  const { chunkSize } = manifest
-  let remaining = manifest.size
-
-  for (const link of manifest.links) {
-    if (link.code === RAW) {
-      if (position.offset % chunkSize !== 0) {
-        throw new InvalidManifestError(
-          `expected chunk ${link} to start at a multiple of ${chunkSize} bytes, ` +
-            `got byte ${position.offset}: a short chunk before the last`
-        )
-      }
-
-      // decodeManifest has checked that a manifest's chunks hold its size
-      const size = Math.min(chunkSize, remaining)
-      remaining -= size
-      position.offset += size
-
-      yield { cid: link, size }
-      continue
-    }
-
-    if (depth >= MAX_DEPTH) {
-      throw new InvalidManifestError(
-        `expected at most ${MAX_DEPTH} levels of manifests, got more under ${cid}`
-      )
-    }
-
-    const child = await fetchManifest(link, fetch)
-
-    if (child.name !== undefined || child.chunkSize !== chunkSize) {
-      throw new InvalidManifestError(
-        `expected child manifest ${link} to have no name and chunkSize ${chunkSize}, ` +
-          `got ${child.name === undefined ? 'no name' : 'a name'} and ${child.chunkSize}`
-      )
-    }
-
-    if (child.size < 1 || child.size > remaining) {
-      throw new InvalidManifestError(
-        `expected child manifest ${link} to hold 1 to ${remaining} bytes of ${cid}, ` +
-          `got size ${child.size}`
-      )
-    }
-
-    yield* walk(link, child, depth + 1, position, fetch)
-    remaining -= child.size
-  }
-
-  if (remaining !== 0) {
-    throw new InvalidManifestError(
-      `expected the links of ${cid} to hold its size of ${manifest.size} bytes, ` +
-        `they hold ${manifest.size - remaining}`
-    )
-  }
-}
-
-/** Fetches, verifies and decodes one manifest; an invalid one is named in the error. */
-async function fetchManifest(cid: CID, fetch: FetchBlock): Promise<Manifest> {
-  const bytes = await fetch(cid)
-
-  if (bytes.byteLength > MAX_MANIFEST_BYTES) {
-    throw new InvalidManifestError(
-      `expected manifest ${cid} to be at most ${MAX_MANIFEST_BYTES} bytes, got ${bytes.byteLength}`
-    )
-  }
-
-  await verifyBlock(cid, bytes)
-
-  try {
-    return decodeManifest(bytes)
-  } catch (err) {
-    throw new InvalidManifestError(`manifest ${cid}: ${(err as Error).message}`, { cause: err })
-  }
 }
 
 /** Checks a decoded value field by field and returns it as a manifest of only known fields. */
@@ -532,7 +192,7 @@ function checkLinks(links: unknown): CID[] {
 }
 
 /** Why a name cannot be an object's name, or undefined when it can. */
-function nameProblem(name: unknown): string | undefined {
+export function nameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string') {
     return `expected name to be text, got ${describe(name)}`
   }
@@ -547,7 +207,7 @@ function nameProblem(name: unknown): string | undefined {
   return undefined
 }
 
-function isChunkSize(value: unknown): value is number {
+export function isChunkSize(value: unknown): value is number {
   return (
     typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_CHUNK_SIZE
   )

@@ -11,7 +11,7 @@ import type { CID } from 'multiformats/cid'
 import { BlockNotFoundError, CorruptBlockError, InvalidManifestError } from '../errors.js'
 import { verifyBlock } from './block.js'
 import { blockId, type LocalStore } from './local.js'
-import { walkLeaves } from './manifest.js'
+import { walkLeaves } from './manifest-walk.js'
 import type { Placement } from './placement.js'
 
 /** Chunks of an object fetched ahead of the one being read. */

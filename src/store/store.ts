@@ -1,49 +1,34 @@
-/**
- * The mesh's block store, as one node sees it: objects cut into chunks and
- * a manifest, each block placed on its r owners on the ring, read from the
- * nearest copy, and kept at r copies by repair as peers come and go.
- */
-import { stat as fileStat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
 import type { Store } from '../adverts/pb/advert.js'
 import type { MeshView } from '../adverts/view.js'
-import { FileAccessError, StoreFullError } from '../errors.js'
+import { StoreFullError } from '../errors.js'
 import { protocolId } from '../net/wire-names.js'
-import { fileError } from '../repo/files.js'
 import { Rpc, type RpcStats } from '../rpc/index.js'
 import { blockCid, DAG_CBOR } from './block.js'
 import { type ChunkSource, chunk, MAX_CHUNK_SIZE } from './chunker.js'
 import { fileSource } from './file-source.js'
 import { assertReplicas, type ResolvedStoreInit, resolveStoreInit, type StoreInit } from './init.js'
 import { blockId, LocalStore } from './local.js'
-import { decodeManifest, ManifestBuilder, walkLeaves } from './manifest.js'
-import {
-  AbortRequest,
-  CommitRequest,
-  GetRequest,
-  GetResponse,
-  HaveRequest,
-  PutRequest,
-  PutResponse
-} from './pb/blocks.js'
+import { decodeManifest } from './manifest.js'
+import { ManifestBuilder } from './manifest-builder.js'
+import { StorePeers } from './peers.js'
 import { Placement } from './placement.js'
-import { blockHandlers, dropPut, type Holding, readHave } from './protocol.js'
+import { blockHandlers } from './protocol.js'
+import { sizeOf, Window } from './put-window.js'
 import { BlockReader, type ReaderStats } from './reader.js'
-import { HAVE_BATCH, Repairer, type RepairStats } from './repair.js'
-import { PutSessions, sessionKey } from './sessions.js'
+import { Repairer, type RepairStats } from './repair.js'
+import { PutSessions } from './sessions.js'
+import { type ObjectStat, statObject } from './stat.js'
 import { ObjectWriter } from './writer.js'
 
 /** Blocks of one put written at once. */
 export const PUT_WINDOW = 8
-/** Peers along the ring `stat` asks about each chunk: its owners and a few after them. */
-export const STAT_SPREAD = 8
 /** Largest message of the block protocol: a chunk of the largest size and its framing. */
 export const MAX_BLOCK_MESSAGE = MAX_CHUNK_SIZE + 4_096
 
@@ -61,29 +46,7 @@ export interface PutOptions {
   onProgress?(bytes: number): void
 }
 
-/** What `stat` tells of an object. */
-export interface ObjectStat {
-  cid: string
-  name?: string
-  size: number
-  chunkSize?: number
-  /** The root block (the manifest, or the only block of a one-block object). */
-  root: BlockPlacement
-  chunks: ChunkStat[]
-}
-
-/** Where a block should be and where it is. */
-export interface BlockPlacement {
-  /** The peers that should hold it, in ring order. */
-  owners: string[]
-  /** The peers asked that do hold it. */
-  holders: string[]
-}
-
-export interface ChunkStat extends BlockPlacement {
-  cid: string
-  size?: number
-}
+export type { BlockPlacement, ChunkStat, ObjectStat } from './stat.js'
 
 /** What the store holds and did, for the API, metrics and tests. */
 export interface StoreStats {
@@ -122,7 +85,6 @@ export class BlockStore {
   readonly local: LocalStore
   private readonly init: ResolvedStoreInit
   private readonly parts: BlockStoreParts
-  private readonly components: BlockStoreComponents
   private readonly self: string
   private readonly rpc: Rpc
   private readonly cache: LRUCache<string, Uint8Array>
@@ -130,12 +92,10 @@ export class BlockStore {
   private readonly repairer: Repairer
   private readonly sessions = new PutSessions()
   private readonly background = new Set<Promise<void>>()
-  /** Peer ids of the ring's members, parsed once; emptied when membership changes. */
-  private readonly peerIds = new Map<string, PeerId>()
+  private readonly peers: StorePeers
   private readonly log: Logger
 
   constructor(components: BlockStoreComponents, parts: BlockStoreParts, init: StoreInit = {}) {
-    this.components = components
     this.parts = parts
     this.init = resolveStoreInit(init, parts.onDisk)
     this.self = components.peerId.toString()
@@ -158,8 +118,8 @@ export class BlockStore {
       placement: this.placement,
       local: this.local,
       cache: this.cache,
-      fetch: (peer, cid) => this.fetchFrom(peer, cid),
-      connected: (peer) => this.connected(peer),
+      fetch: (peer, cid) => this.peers.fetch(peer, cid),
+      connected: (peer) => this.peers.connected(peer),
       defaultReplicas: this.init.replicas,
       log: this.log
     })
@@ -180,14 +140,23 @@ export class BlockStore {
         })
       }
     )
+    this.peers = new StorePeers({
+      self: this.self,
+      rpc: this.rpc,
+      local: this.local,
+      sessions: this.sessions,
+      defaultReplicas: this.init.replicas,
+      connections: (peer) => components.connectionManager.getConnections(peer).length,
+      committed: () => this.repairer.schedule('changed')
+    })
     this.repairer = new Repairer({
       self: this.self,
       placement: this.placement,
       local: this.local,
       inPut: (cid) => this.sessions.isOpen(blockId(cid), Date.now()),
-      have: (peer, cids) => this.askHave(peer, cids),
+      have: (peer, cids) => this.peers.have(peer, cids),
       push: async (peer, cid, bytes, replicas) => {
-        await this.writeCopy(peer, cid, bytes, replicas, new Uint8Array(0))
+        await this.peers.write(peer, cid, bytes, replicas, new Uint8Array(0))
       },
       rate: this.init.repairRate,
       settleTime: this.init.settleTime,
@@ -195,7 +164,7 @@ export class BlockStore {
       log: this.log.newScope('repair')
     })
     this.placement.addEventListener('changed', () => {
-      this.peerIds.clear()
+      this.peers.forget()
       this.repairer.schedule('changed')
     })
   }
@@ -236,9 +205,9 @@ export class BlockStore {
       {
         self: this.self,
         placement: this.placement,
-        write: (peer, cid, bytes, r, id) => this.writeCopy(peer, cid, bytes, r, id),
-        abort: (peer, id) => this.abortOn(peer, id),
-        commit: (peer, id) => this.commitOn(peer, id),
+        write: (peer, cid, bytes, r, id) => this.peers.write(peer, cid, bytes, r, id),
+        abort: (peer, id) => this.peers.abort(peer, id),
+        commit: (peer, id) => this.peers.commit(peer, id),
         writeQuorum: this.init.writeQuorum,
         log: this.log
       },
@@ -314,62 +283,14 @@ export class BlockStore {
 
   /**
    * An object's size and chunks, and for its root and each chunk the peers
-   * that own it and the peers that hold it, asking the owners and the next
-   * few peers along the ring (up to `STAT_SPREAD` in all).
+   * that own it and the peers that hold it (see `statObject`).
    */
-  async stat(cid: CID, replicas = this.init.replicas): Promise<ObjectStat> {
-    const root = cid.code === DAG_CBOR ? decodeManifest(await this.reader.block(cid)) : undefined
-    const leaves = []
-
-    for await (const leaf of walkLeaves(cid, (link) => this.reader.block(link))) {
-      leaves.push(leaf)
-    }
-
-    const [rootPlacement, ...placements] = await this.placements(
-      [cid, ...leaves.map((leaf) => leaf.cid)],
-      replicas
-    )
-    const chunks = leaves.map((leaf, i) => ({
-      cid: leaf.cid.toString(),
-      ...(leaf.size === undefined ? {} : { size: leaf.size }),
-      ...(placements[i] as BlockPlacement)
-    }))
-
-    return {
-      cid: cid.toString(),
-      ...(root?.name === undefined ? {} : { name: root.name }),
-      size: root?.size ?? chunks.reduce((sum, c) => sum + (c.size ?? 0), 0),
-      ...(root === undefined ? {} : { chunkSize: root.chunkSize }),
-      root: rootPlacement as BlockPlacement,
-      chunks
-    }
-  }
-
-  /** Who owns and who holds each block, asking each peer once about all the blocks it may hold. */
-  private async placements(cids: CID[], replicas: number): Promise<BlockPlacement[]> {
-    const spreads = cids.map((cid) => this.placement.sequence(cid).slice(0, STAT_SPREAD))
-    const asked = new Map<string, CID[]>()
-
-    cids.forEach((cid, i) => {
-      for (const peer of spreads[i] ?? []) {
-        const list = asked.get(peer) ?? []
-        list.push(cid)
-        asked.set(peer, list)
-      }
+  stat(cid: CID, replicas = this.init.replicas): Promise<ObjectStat> {
+    return statObject(cid, replicas, {
+      placement: this.placement,
+      block: (link) => this.reader.block(link),
+      have: (peer, cids) => this.peers.have(peer, cids)
     })
-
-    const held = new Map<string, Set<string>>()
-    await Promise.all(
-      [...asked].map(async ([peer, list]) => {
-        const answers = await this.askHave(peer, list).catch(() => [])
-        held.set(peer, new Set(list.filter((_, i) => answers[i]?.held === true).map(blockId)))
-      })
-    )
-
-    return cids.map((cid, i) => ({
-      owners: this.placement.owners(cid, replicas),
-      holders: (spreads[i] ?? []).filter((peer) => held.get(peer)?.has(blockId(cid)) === true)
-    }))
   }
 
   stats(): StoreStats {
@@ -419,52 +340,6 @@ export class BlockStore {
     return Math.max(0, (store?.capacity ?? 0) - (store?.used ?? 0))
   }
 
-  private async writeCopy(
-    peer: string,
-    cid: CID,
-    bytes: Uint8Array,
-    replicas: number,
-    session: Uint8Array
-  ): Promise<'stored' | 'existed'> {
-    if (peer === this.self) {
-      const written = await this.local.put(cid, bytes, replicas)
-      const id = blockId(cid)
-
-      if (written === 'stored' && session.byteLength > 0) {
-        this.sessions.created(this.self, sessionKey(session), id, Date.now())
-      } else if (written === 'existed') {
-        // counted by this put now: another put's abort must not take it
-        this.sessions.forget(id)
-      }
-
-      return written
-    }
-
-    const body = PutRequest.encode({
-      multihash: buffer(cid.multihash.bytes),
-      data: buffer(bytes),
-      replicas,
-      session: buffer(session)
-    })
-    const answer = await this.rpc.request(this.peerId(peer), 'put', body)
-
-    return PutResponse.decode(answer).existed ? 'existed' : 'stored'
-  }
-
-  private async commitOn(peer: string, session: Uint8Array): Promise<void> {
-    if (peer === this.self) {
-      this.sessions.commit(this.self, sessionKey(session))
-      this.repairer.schedule('changed')
-      return
-    }
-
-    await this.rpc.request(
-      this.peerId(peer),
-      'commit',
-      CommitRequest.encode({ session: buffer(session) })
-    )
-  }
-
   /** Keeps a background task until it ends, so that `stop()` can wait for it. */
   private track(task: Promise<void>): void {
     const tracked = task
@@ -473,139 +348,9 @@ export class BlockStore {
     this.background.add(tracked)
   }
 
-  private async abortOn(peer: string, session: Uint8Array): Promise<void> {
-    if (peer !== this.self) {
-      await this.rpc.request(
-        this.peerId(peer),
-        'abort',
-        AbortRequest.encode({ session: buffer(session) })
-      )
-      return
-    }
-
-    await dropPut(this.local, this.sessions, this.self, sessionKey(session))
-  }
-
-  private async fetchFrom(
-    peer: string,
-    cid: CID
-  ): Promise<{ data: Uint8Array; replicas: number } | undefined> {
-    const body = GetRequest.encode({ multihash: buffer(cid.multihash.bytes) })
-    const answer = GetResponse.decode(await this.rpc.request(this.peerId(peer), 'get', body))
-
-    return answer.found
-      ? { data: answer.data, replicas: answer.replicas || this.init.replicas }
-      : undefined
-  }
-
-  private async askHave(peer: string, cids: CID[]): Promise<Holding[]> {
-    if (peer === this.self) {
-      return cids.map((cid) => ({ held: this.local.has(cid), kept: this.local.has(cid) }))
-    }
-
-    const answers: Holding[] = []
-
-    for (let i = 0; i < cids.length; i += HAVE_BATCH) {
-      const batch = cids.slice(i, i + HAVE_BATCH)
-      const multihashes = batch.map((cid) => buffer(cid.multihash.bytes))
-      const answer = await this.rpc.request(
-        this.peerId(peer),
-        'have',
-        HaveRequest.encode({ multihashes })
-      )
-      answers.push(...readHave(answer, batch.length))
-    }
-
-    return answers
-  }
-
-  /** A peer id from its text, remembered: parsing one costs about 10 µs. */
-  private peerId(peer: string): PeerId {
-    let id = this.peerIds.get(peer)
-
-    if (id === undefined) {
-      id = peerIdFromString(peer)
-      this.peerIds.set(peer, id)
-    }
-
-    return id
-  }
-
-  private connected(peer: string): boolean {
-    try {
-      return this.components.connectionManager.getConnections(this.peerId(peer)).length > 0
-    } catch {
-      return false
-    }
-  }
-
   private advertise(): void {
     this.parts.adverts.setStore({ capacity: this.local.quota, used: this.local.used })
   }
-}
-
-/** Keeps up to `size` promises in flight; the first failure is thrown by `add` or `drain`. */
-class Window {
-  private readonly size: number
-  private readonly running = new Set<Promise<void>>()
-  private failure?: Error
-
-  constructor(size: number) {
-    this.size = size
-  }
-
-  async add(task: Promise<void>): Promise<void> {
-    const tracked: Promise<void> = task
-      .catch((err: Error) => {
-        this.failure ??= err
-      })
-      .finally(() => this.running.delete(tracked))
-    this.running.add(tracked)
-
-    if (this.running.size >= this.size) {
-      await Promise.race(this.running)
-    }
-
-    this.throwIfFailed()
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.running)
-    this.throwIfFailed()
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) {
-      throw this.failure
-    }
-  }
-}
-
-async function sizeOf(input: PutInput): Promise<number | undefined> {
-  if (input instanceof Uint8Array) {
-    return input.byteLength
-  }
-
-  if (typeof input === 'string') {
-    try {
-      const info = await fileStat(input)
-
-      if (!info.isFile()) {
-        throw new FileAccessError(`cannot read ${input}: it is not a file`)
-      }
-
-      return info.size
-    } catch (err) {
-      throw fileError('read', input, err, FileAccessError)
-    }
-  }
-
-  return undefined
-}
-
-/** The generated codecs want ArrayBuffer-backed arrays, which every array here is. */
-function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes as Uint8Array<ArrayBuffer>
 }
 
 function mib(bytes: number): string {

@@ -7,14 +7,12 @@ import { blockCid, DAG_CBOR } from '../../src/store/block.js'
 import {
   decodeManifest,
   encodeManifest,
-  type Leaf,
   MAX_LINKS,
   MAX_MANIFEST_BYTES,
-  type Manifest,
-  ManifestBuilder,
-  readObject,
-  walkLeaves
+  type Manifest
 } from '../../src/store/manifest.js'
+import { ManifestBuilder } from '../../src/store/manifest-builder.js'
+import { type Leaf, readObject, walkLeaves } from '../../src/store/manifest-walk.js'
 
 /** A block store in a map, with a fetch that fails loudly on a missing block. */
 function memoryStore() {

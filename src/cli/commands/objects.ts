@@ -13,7 +13,7 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { ApiError, FileAccessError } from '../../errors.js'
-import { fileError } from '../../repo/files.js'
+import { fileError, readableFileSize } from '../../repo/files.js'
 import { parseCid } from '../../store/block.js'
 import type { ObjectStat } from '../../store/store.js'
 import { ApiClient } from '../client.js'
@@ -37,7 +37,7 @@ export function objectCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, options: PutOptions, cmd: Command) => {
       const client = await ApiClient.connect(dataDirOf(cmd))
-      const size = file === '-' ? undefined : await fileSize(file)
+      const size = file === '-' ? undefined : await readableFileSize(file)
       const source = file === '-' ? process.stdin : createReadStream(file)
       const progress = createProgress({ label: 'put', stream: process.stderr, ...known(size) })
       const query = new URLSearchParams()
@@ -202,20 +202,6 @@ function counter(progress: Progress): Transform {
       callback(null, chunk)
     }
   })
-}
-
-async function fileSize(file: string): Promise<number> {
-  try {
-    const info = await stat(file)
-
-    if (!info.isFile()) {
-      throw new FileAccessError(`cannot read ${file}: it is not a file`)
-    }
-
-    return info.size
-  } catch (err) {
-    throw fileError('read', file, err, FileAccessError)
-  }
 }
 
 function known(size: number | undefined): { total?: number } {

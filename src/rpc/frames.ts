@@ -1,0 +1,73 @@
+/**
+ * The pieces of a request/response stream that need no stream state: how
+ * incoming bytes are fed to the frame decoder, how a send waits for room,
+ * and how errors cross the wire in both directions.
+ */
+import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { MycelError, RemoteError } from '../errors.js'
+import type { Frame } from './pb/rpc.js'
+
+/** What the length-prefix decoder throws for a frame over the limit. */
+export const TOO_LARGE = new Set(['InvalidMessageLengthError', 'InvalidParametersError'])
+
+/**
+ * Bytes fed to the frame decoder at once. A stream may deliver several
+ * frames in one event; fed whole, they would trip the decoder's buffer limit,
+ * which is there to stop one frame from being too large.
+ */
+export const PIECE_BYTES = 64 * 1024
+
+/** The bytes of one stream event, in pieces of at most `PIECE_BYTES`. */
+export function* pieces(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
+  for (const buf of data instanceof Uint8Array ? [data] : data) {
+    for (let offset = 0; offset < buf.byteLength; offset += PIECE_BYTES) {
+      yield buf.subarray(offset, offset + PIECE_BYTES)
+    }
+  }
+}
+
+/** Longest error message taken from a peer, in characters. */
+const MAX_REMOTE_MESSAGE = 200
+/** What an error name from a peer may look like. */
+const ERROR_CODE = /^[A-Za-z]{1,40}$/
+
+/** The error a peer answered with, its name checked and its message made short and printable. */
+export function remoteError(frame: Frame): RemoteError {
+  const code = ERROR_CODE.test(frame.code) ? frame.code : 'Error'
+  const message = frame.message.slice(0, MAX_REMOTE_MESSAGE).replace(/\p{Cc}/gu, '\uFFFD')
+
+  return new RemoteError(code, message === '' ? undefined : message)
+}
+
+/** Resolves once a stream wants more data again, or has closed. */
+export function drained(stream: Stream): Promise<void> {
+  if (!stream.writableNeedsDrain || stream.status !== 'open') {
+    return Promise.resolve()
+  }
+
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.removeEventListener('drain', done)
+      stream.removeEventListener('close', done)
+      resolve()
+    }
+
+    stream.addEventListener('drain', done)
+    stream.addEventListener('close', done)
+  })
+}
+
+/** The error name a peer sees: mycel's own errors by name, anything else as internal. */
+export function errorCode(err: Error): string {
+  // a stream closed under a nested request is this node's failure, not a reason to retry here
+  if (err instanceof RemoteError) {
+    return err.code === 'StreamClosed' ? 'InternalError' : err.code
+  }
+
+  return err instanceof MycelError || err.name === 'AbortError' ? err.name : 'InternalError'
+}
+
+export function errorMessage(err: Error): string {
+  return err instanceof MycelError ? err.message : 'the peer failed to serve the request'
+}
