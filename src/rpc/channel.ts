@@ -189,7 +189,8 @@ export class Channel {
 
     if (data.byteLength > this.init.maxMessageBytes) {
       throw new MessageTooLargeError(
-        `a ${frame.method || 'response'} message of ${data.byteLength} bytes is over the limit of ${this.init.maxMessageBytes}`
+        `a ${frame.method || 'response'} message of ${data.byteLength} bytes ` +
+          `is over the limit of ${this.init.maxMessageBytes}`
       )
     }
 

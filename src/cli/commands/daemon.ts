@@ -40,7 +40,8 @@ function daemonOptions(cmd: Command): Command {
     .option('--label <key=value>', 'a label to advertise, e.g. zone=eu (repeatable)', collect, [])
     .option(
       '--store-quota <size>',
-      `space offered to the mesh's block store, e.g. 50GiB; 0 stores nothing (default from config, ${DEFAULT_CONFIG.storeQuota})`
+      "space offered to the mesh's block store, e.g. 50GiB; 0 stores nothing " +
+        `(default from config, ${DEFAULT_CONFIG.storeQuota})`
     )
 }
 
