@@ -29,6 +29,7 @@ export class AdvertBuilder {
   private labels: Label[]
   private departed: Departure[] = []
   private store?: Store
+  private addrs: Uint8Array[] = []
 
   constructor(init: AdvertBuilderInit) {
     this.init = { ...init }
@@ -81,6 +82,11 @@ export class AdvertBuilder {
     return changed
   }
 
+  /** Sets the listen addresses the advert carries (binary multiaddrs, without `/p2p`). */
+  setAddrs(addrs: readonly Uint8Array[]): void {
+    this.addrs = [...addrs]
+  }
+
   /** Sets the peers this node found gone, to tell the mesh of in its next adverts. */
   setDeparted(departed: readonly Departure[]): void {
     this.departed = departed.map((d) => ({ ...d }))
@@ -103,6 +109,7 @@ export class AdvertBuilder {
       software: this.init.software,
       uptime: Math.max(0, now - this.init.startedAt),
       departed: this.departed.map((d) => ({ ...d })),
+      addrs: this.addrs.map((addr) => addr as Uint8Array<ArrayBuffer>),
       ...(this.store === undefined ? {} : { store: { ...this.store } })
     }
   }

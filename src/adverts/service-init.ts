@@ -3,7 +3,7 @@
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { ComponentLogger, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 import type { IntakeStats } from './intake.js'
@@ -65,6 +65,7 @@ export interface AdvertServiceInit {
 
 export interface AdvertServiceComponents {
   peerId: PeerId
+  addressManager: Pick<AddressManager, 'getAddresses'>
   pubsub: GossipSub
   ping: Ping
   registrar: Registrar

@@ -9,6 +9,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import { InvalidConfigError } from '../errors.js'
 import { protocolId, topicName } from '../net/wire-names.js'
+import { AddressBook, advertAddrs } from './addresses.js'
 import { AdvertBuilder } from './builder.js'
 import { isMeaningfulChange } from './change.js'
 import { DepartureNotices, suspectsFrom } from './departures.js'
@@ -60,6 +61,7 @@ export class AdvertService implements Startable {
   /** The publish under way; each waits for the one before, so sequence numbers go out in order. */
   private publishing: Promise<void> = Promise.resolve()
   private running = false
+  private readonly addresses: AddressBook
 
   constructor(components: AdvertServiceComponents, init: AdvertServiceInit) {
     this.components = components
@@ -94,6 +96,12 @@ export class AdvertService implements Startable {
       log: this.log
     })
     this.detector = this.createDetector(timeout)
+    this.addresses = new AddressBook(
+      this.view,
+      components.peerStore,
+      components.peerId.toString(),
+      this.log
+    )
     this.onDisconnect = this.onDisconnect.bind(this)
     this.onSubscription = this.onSubscription.bind(this)
   }
@@ -102,6 +110,7 @@ export class AdvertService implements Startable {
 
   async start(): Promise<void> {
     await this.probes.start(this.components.registrar)
+    this.addresses.start()
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
   }
 
@@ -153,6 +162,7 @@ export class AdvertService implements Startable {
 
   async stop(): Promise<void> {
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.addresses.stop()
     await this.probes.stop(this.components.registrar)
     this.view.clear()
   }
@@ -278,6 +288,7 @@ export class AdvertService implements Startable {
 
     const now = Date.now()
     this.builder.setDeparted(this.departures.current(now))
+    this.builder.setAddrs(advertAddrs(this.components.addressManager.getAddresses()))
     const advert = this.builder.build(sampled, now)
     this.last = advert
     this.view.apply(this.components.peerId.toString(), advert, advert.time)

@@ -5,6 +5,7 @@
  * A rejected advert is counted by its reason and penalises the peer that
  * sent it in gossipsub's score; see `REJECT_REASONS`.
  */
+import { multiaddr } from '@multiformats/multiaddr'
 import { Advert } from './pb/advert.js'
 
 /** The advert schema version this code reads and writes. */
@@ -24,6 +25,10 @@ export const MAX_KINDS = 64
 export const MAX_KIND_LENGTH = 64
 /** Departures an advert may tell of. */
 export const MAX_DEPARTED = 16
+/** Most listen addresses an advert carries. */
+export const MAX_ADVERT_ADDRS = 8
+/** Longest listen address, in bytes. */
+export const MAX_ADDR_BYTES = 128
 /** Longest software, CPU or GPU model text. */
 export const MAX_TEXT = 128
 /** Shortest and longest publish interval an advert may announce. */
@@ -71,7 +76,12 @@ export function validateAdvert(bytes: Uint8Array, context: ValidationContext): V
 
   try {
     advert = Advert.decode(bytes, {
-      limits: { kinds: MAX_KINDS, labels: MAX_LABELS, departed: MAX_DEPARTED }
+      limits: {
+        kinds: MAX_KINDS,
+        labels: MAX_LABELS,
+        departed: MAX_DEPARTED,
+        addrs: MAX_ADVERT_ADDRS
+      }
     })
   } catch (err) {
     return reject('undecodable', (err as Error).message)
@@ -155,6 +165,7 @@ export function impossibleValue(advert: Advert): string | undefined {
     ],
     [advert.kinds.some((kind) => kind === '' || !isText(kind, MAX_KIND_LENGTH)), 'a task kind'],
     [advert.departed.some((d) => d.peer.byteLength === 0 || d.peer.byteLength > 64), 'a departure'],
+    [advert.addrs.some((addr) => !isMultiaddr(addr)), 'a listen address'],
     [
       [advert.software, cpu?.model ?? '', gpu?.model ?? ''].some((t) => !isText(t, MAX_TEXT)),
       'software or model text'
@@ -162,6 +173,20 @@ export function impossibleValue(advert: Advert): string | undefined {
   ]
 
   return checks.find(([bad]) => bad)?.[1]
+}
+
+/** Whether bytes are one multiaddr of at most `MAX_ADDR_BYTES`. */
+function isMultiaddr(bytes: Uint8Array): boolean {
+  if (bytes.byteLength === 0 || bytes.byteLength > MAX_ADDR_BYTES) {
+    return false
+  }
+
+  try {
+    multiaddr(bytes)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Printable text of at most `max` characters: no control characters to reach a terminal. */

@@ -46,7 +46,11 @@ export class ApiClient {
   async get<T>(path: string): Promise<T> {
     const response = await this.request(path, { signal: AbortSignal.timeout(REQUEST_TIMEOUT) })
 
-    return (await response.json()) as T
+    try {
+      return (await response.json()) as T
+    } catch (err) {
+      throw this.fetchError(err as Error)
+    }
   }
 
   /**
@@ -82,7 +86,7 @@ export class ApiClient {
   private fetchError(err: Error): Error {
     const code = (err.cause as NodeJS.ErrnoException | undefined)?.code
 
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND') {
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
       return new DaemonNotRunningError(
         `no daemon answers at ${this.endpoint.url} for ${this.dataDir}; start one with \`mycel daemon\``,
         { cause: err }

@@ -15,12 +15,13 @@ import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
 import {
-  drained,
   errorCode,
   errorMessage,
   PIECE_BYTES,
   pieces,
+  progressOrTimeout,
   remoteError,
+  STREAM_CLOSED,
   TOO_LARGE
 } from './frames.js'
 import { Frame } from './pb/rpc.js'
@@ -34,6 +35,7 @@ export type CloseReason =
   | 'stopped'
   | 'reset'
   | 'protocol-error'
+  | 'stalled'
 
 /** Serves one request; the returned bytes are the response body. */
 export type Serve = (method: string, body: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>
@@ -43,10 +45,16 @@ export interface ChannelInit {
   peer: PeerId
   /** Largest frame accepted or sent, in bytes. */
   maxMessageBytes: number
-  /** Requests served at once on this stream; more are refused with `BusyError`. */
+  /**
+   * Requests served at once on this stream; more are refused with
+   * `BusyError`. The requesting side queues past this many, so a peer of the
+   * same settings never refuses it.
+   */
   maxInFlight: number
   /** Closes the stream after this long without a frame while nothing is pending, in ms. */
   idleTimeout: number
+  /** Resets the stream when the peer takes none of what waits for it for this long, in ms. */
+  sendTimeout: number
   /** Present on the serving side. */
   serve?: Serve
   log: Logger
@@ -68,9 +76,13 @@ export class Channel {
   /** Requests sent and not yet answered, or requests being served. */
   private readonly pending = new Map<number, Pending>()
   private readonly serving = new Map<number, AbortController>()
+  /** Requests waiting for one of the peer's `maxInFlight` slots. */
+  private readonly queued: Array<() => void> = []
   private readonly decoder: LengthPrefixedDecoder
   private readonly init: ChannelInit
   private nextId = 1
+  /** Bytes that may wait in the stream's buffer: room for one whole message besides. */
+  private readonly maxQueued: number
   private idleTimer?: ReturnType<typeof setTimeout>
   private closeReason?: CloseReason
   /** The peer closed its side: close ours once the requests it sent are answered. */
@@ -80,6 +92,7 @@ export class Channel {
     this.init = init
     this.peer = init.peer
     this.stream = init.stream
+    this.maxQueued = 2 * init.maxMessageBytes
     this.decoder = new LengthPrefixedDecoder({
       maxDataLength: init.maxMessageBytes,
       // one frame being assembled plus one piece fed at a time (see `pieces`)
@@ -112,12 +125,18 @@ export class Channel {
   }
 
   /**
-   * Sends a request and waits for its answer. The timeout covers the send
-   * as well: a peer that stops reading fails the request in time.
+   * Sends a request and waits for its answer. Past `maxInFlight` requests
+   * (what the peer serves at once), requests queue here in order. The
+   * timeout runs from the send, and covers it: a peer that stops reading
+   * fails the request in time.
    */
-  request(method: string, body: Uint8Array, timeout: number): Promise<Uint8Array> {
+  async request(method: string, body: Uint8Array, timeout: number): Promise<Uint8Array> {
+    while (this.open && this.pending.size >= this.init.maxInFlight) {
+      await new Promise<void>((resolve) => this.queued.push(resolve))
+    }
+
     if (!this.open) {
-      return Promise.reject(new RemoteError('StreamClosed', 'the stream to the peer is closed'))
+      throw new RemoteError(STREAM_CLOSED, 'the stream to the peer is closed')
     }
 
     const id = this.allocateId()
@@ -130,14 +149,17 @@ export class Channel {
 
     this.sent++
     this.disarmIdle()
-    this.send({
-      id,
-      kind: Frame.Kind.REQUEST,
-      method,
-      body: body as Uint8Array<ArrayBuffer>,
-      code: '',
-      message: ''
-    }).catch((err: Error) => this.fail(id, err))
+    this.send(
+      {
+        id,
+        kind: Frame.Kind.REQUEST,
+        method,
+        body: body as Uint8Array<ArrayBuffer>,
+        code: '',
+        message: ''
+      },
+      () => this.pending.has(id)
+    ).catch((err: Error) => this.fail(id, err))
 
     return answer
   }
@@ -170,6 +192,7 @@ export class Channel {
     this.pending.delete(id)
     clearTimeout(pending.timer)
     pending.reject(err)
+    this.queued.shift()?.()
 
     if (this.busy === 0) {
       this.armIdle()
@@ -184,7 +207,13 @@ export class Channel {
     return this.nextId
   }
 
-  private async send(frame: Frame): Promise<void> {
+  /**
+   * Writes a frame once the stream has room: at most `maxQueuedBytes` wait
+   * in its buffer, however the peer opens its window. A peer that takes
+   * nothing for `sendTimeout` loses the stream. A request that gave up while
+   * waiting is not sent at all.
+   */
+  private async send(frame: Frame, wanted: () => boolean = () => true): Promise<void> {
     const data = Frame.encode(frame)
 
     if (data.byteLength > this.init.maxMessageBytes) {
@@ -194,10 +223,30 @@ export class Channel {
       )
     }
 
-    const prefix = varint.encode(data.byteLength)
+    const deadline = Date.now() + this.init.sendTimeout
 
-    if (!this.stream.send(new Uint8ArrayList(prefix, data))) {
-      await drained(this.stream)
+    while (
+      this.stream.writeBufferLength > 0 &&
+      this.stream.writeBufferLength + data.byteLength > this.maxQueued
+    ) {
+      if (!this.open) {
+        throw new RemoteError(STREAM_CLOSED, 'the stream closed before the message was sent')
+      }
+
+      if (Date.now() >= deadline) {
+        this.close('stalled', new Error(`the peer read nothing for ${this.init.sendTimeout} ms`))
+        throw new RemoteError(STREAM_CLOSED, 'the peer stopped reading')
+      }
+
+      await progressOrTimeout(this.stream, deadline - Date.now())
+    }
+
+    if (!this.open) {
+      throw new RemoteError(STREAM_CLOSED, 'the stream closed before the message was sent')
+    }
+
+    if (wanted()) {
+      this.stream.send(new Uint8ArrayList(varint.encode(data.byteLength), data))
     }
   }
 
@@ -253,6 +302,7 @@ export class Channel {
 
     this.pending.delete(frame.id)
     clearTimeout(pending.timer)
+    this.queued.shift()?.()
 
     if (frame.kind === Frame.Kind.RESPONSE) {
       pending.resolve(frame.body)
@@ -333,7 +383,7 @@ export class Channel {
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer)
       pending.reject(
-        new RemoteError('StreamClosed', `the stream closed before an answer (${reason})`, {
+        new RemoteError(STREAM_CLOSED, `the stream closed before an answer (${reason})`, {
           cause: err
         })
       )
@@ -341,6 +391,10 @@ export class Channel {
 
     for (const controller of this.serving.values()) {
       controller.abort()
+    }
+
+    for (const wake of this.queued.splice(0)) {
+      wake()
     }
 
     this.pending.clear()

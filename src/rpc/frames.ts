@@ -27,6 +27,8 @@ export function* pieces(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array
   }
 }
 
+/** The code of the error a request fails with when its stream closes under it. */
+export const STREAM_CLOSED = 'StreamClosed'
 /** Longest error message taken from a peer, in characters. */
 const MAX_REMOTE_MESSAGE = 200
 /** What an error name from a peer may look like. */
@@ -34,24 +36,26 @@ const ERROR_CODE = /^[A-Za-z]{1,40}$/
 
 /** The error a peer answered with, its name checked and its message made short and printable. */
 export function remoteError(frame: Frame): RemoteError {
-  const code = ERROR_CODE.test(frame.code) ? frame.code : 'Error'
-  const message = frame.message.slice(0, MAX_REMOTE_MESSAGE).replace(/\p{Cc}/gu, '\uFFFD')
+  // StreamClosed is this side's own word for a stream lost under a request: a peer cannot say it
+  const code = ERROR_CODE.test(frame.code) && frame.code !== STREAM_CLOSED ? frame.code : 'Error'
+  const message = [...frame.message]
+    .slice(0, MAX_REMOTE_MESSAGE)
+    .join('')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '\uFFFD')
 
   return new RemoteError(code, message === '' ? undefined : message)
 }
 
-/** Resolves once a stream wants more data again, or has closed. */
-export function drained(stream: Stream): Promise<void> {
-  if (!stream.writableNeedsDrain || stream.status !== 'open') {
-    return Promise.resolve()
-  }
-
+/** Resolves when the stream reports progress on its writes, closes, or `ms` pass. */
+export function progressOrTimeout(stream: Stream, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
+      clearTimeout(timer)
       stream.removeEventListener('drain', done)
       stream.removeEventListener('close', done)
       resolve()
     }
+    const timer = setTimeout(done, ms)
 
     stream.addEventListener('drain', done)
     stream.addEventListener('close', done)
@@ -62,7 +66,7 @@ export function drained(stream: Stream): Promise<void> {
 export function errorCode(err: Error): string {
   // a stream closed under a nested request is this node's failure, not a reason to retry here
   if (err instanceof RemoteError) {
-    return err.code === 'StreamClosed' ? 'InternalError' : err.code
+    return err.code === STREAM_CLOSED ? 'InternalError' : err.code
   }
 
   return err instanceof MycelError || err.name === 'AbortError' ? err.name : 'InternalError'

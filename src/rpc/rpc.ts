@@ -11,6 +11,7 @@ import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { MessageTooLargeError, RemoteError } from '../errors.js'
 import { Channel, type CloseReason } from './channel.js'
+import { STREAM_CLOSED } from './frames.js'
 
 /** Largest message, in bytes. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024
@@ -171,7 +172,7 @@ export class Rpc {
       try {
         return await channel.request(method, body, options.timeout ?? this.timeout)
       } catch (err) {
-        if (!reused || !(err instanceof RemoteError) || err.code !== 'StreamClosed') {
+        if (!reused || !(err instanceof RemoteError) || err.code !== STREAM_CLOSED) {
           throw err
         }
 
@@ -219,6 +220,7 @@ export class Rpc {
       maxMessageBytes: this.maxMessageBytes,
       maxInFlight: this.maxInFlight,
       idleTimeout: this.idleTimeout / 2,
+      sendTimeout: this.timeout,
       log: this.components.log,
       onClose: (closed, reason) => {
         this.count(reason)
@@ -231,7 +233,7 @@ export class Rpc {
 
     if (!this.running) {
       channel.close('stopped')
-      throw new RemoteError('StreamClosed', 'the node is stopping')
+      throw new RemoteError(STREAM_CLOSED, 'the node is stopping')
     }
 
     this.outbound.set(peer.toString(), channel)
@@ -246,6 +248,7 @@ export class Rpc {
       maxMessageBytes: this.maxMessageBytes,
       maxInFlight: this.maxInFlight,
       idleTimeout: this.idleTimeout,
+      sendTimeout: this.timeout,
       log: this.components.log,
       serve: (method, body, signal) => this.serve(peer, method, body, signal),
       onClose: (closed, reason) => {

@@ -161,8 +161,9 @@ export class LocalStore {
       this.reserved += bytes.byteLength
 
       try {
-        await this.init.blockstore.put(raw, bytes)
+        // the count first: a block on disk is never without it
         await this.saveReplicas(id, replicas)
+        await this.init.blockstore.put(raw, bytes)
       } finally {
         this.reserved -= bytes.byteLength
       }
@@ -186,8 +187,9 @@ export class LocalStore {
   async get(cid: CID): Promise<Uint8Array | undefined> {
     const raw = CID.createV1(RAW, cid.multihash)
     const id = blockId(raw)
+    const entry = this.held.get(id)
 
-    if (!this.held.has(id)) {
+    if (entry === undefined) {
       return undefined
     }
 
@@ -202,7 +204,7 @@ export class LocalStore {
       }
 
       this.init.log.error('block %c is gone from disk; forgetting it', raw)
-      await this.delete(raw)
+      await this.drop(raw, entry, false)
 
       return undefined
     }
@@ -211,7 +213,7 @@ export class LocalStore {
       await verifyBlock(raw, bytes)
     } catch (err) {
       this.init.log.error('block %c is corrupt on disk; dropping it', raw)
-      await this.delete(raw)
+      await this.drop(raw, entry, true)
       throw err
     }
 
@@ -221,19 +223,40 @@ export class LocalStore {
   /** Drops a block; a block not held is no error. A put of it after this call writes it anew. */
   async delete(cid: CID): Promise<void> {
     const raw = CID.createV1(RAW, cid.multihash)
+    const entry = this.held.get(blockId(raw))
+
+    if (entry !== undefined) {
+      await this.drop(raw, entry, true)
+    }
+  }
+
+  /**
+   * Takes a block out of the index and, with `unlink`, off the disk, unless
+   * the copy is no longer the one `entry` describes (a put wrote it again
+   * meanwhile). Out of the index first: a put arriving meanwhile waits, then
+   * writes the block again.
+   */
+  private async drop(raw: CID, entry: HeldBlock, unlink: boolean): Promise<void> {
     const id = blockId(raw)
 
     await this.serial(id, async () => {
-      const entry = this.held.get(id)
-
-      if (entry === undefined) {
+      if (this.held.get(id) !== entry) {
         return
       }
 
-      // out of the index first: a put arriving meanwhile waits, then writes the block again
       this.held.delete(id)
       this.usedBytes -= entry.size
-      await this.init.blockstore.delete(raw)
+
+      try {
+        if (unlink) {
+          await this.init.blockstore.delete(raw)
+        }
+      } catch (err) {
+        // the file is still there: so is the block
+        this.held.set(id, entry)
+        this.usedBytes += entry.size
+        throw err
+      }
 
       if (entry.replicas !== this.init.defaultReplicas) {
         await this.init.datastore.delete(replicasKey(id))

@@ -7,6 +7,7 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import type { Rpc } from '../rpc/index.js'
+import { MAX_REPLICAS } from './init.js'
 import { blockId, type LocalStore, type Written } from './local.js'
 import {
   AbortRequest,
@@ -115,7 +116,14 @@ export class StorePeers {
     const answer = GetResponse.decode(await this.parts.rpc.request(this.peerId(peer), 'get', body))
 
     return answer.found
-      ? { data: answer.data, replicas: answer.replicas || this.parts.defaultReplicas }
+      ? {
+          data: answer.data,
+          // a count out of range from a peer is not taken
+          replicas:
+            answer.replicas >= 1 && answer.replicas <= MAX_REPLICAS
+              ? answer.replicas
+              : this.parts.defaultReplicas
+        }
       : undefined
   }
 

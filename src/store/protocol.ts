@@ -61,6 +61,12 @@ export function blockHandlers(parts: ServerParts): Record<string, Handler> {
 
       const written = await local.put(cid, request.data, replicas)
 
+      // the abort overtook this block on the way: it is dropped like the put's others
+      if (written === 'stored' && session !== '' && sessions.aborted(from, session)) {
+        await local.delete(cid)
+        throw new RemoteError('PutAborted', 'the put this block belongs to was aborted')
+      }
+
       if (written === 'stored' && session !== '') {
         sessions.created(from, session, blockId(cid), Date.now())
       } else if (written === 'existed') {
@@ -132,25 +138,31 @@ export function blockHandlers(parts: ServerParts): Record<string, Handler> {
   }
 }
 
-/** Drops the blocks an aborted put created here; returns how many. */
+/**
+ * Drops the blocks an aborted put created here; returns how many. Every
+ * delete is queued at once, so a put of one of those blocks that arrives
+ * meanwhile waits for its delete and writes the block anew, instead of
+ * finding it and counting on a copy about to go.
+ */
 export async function dropPut(
   local: LocalStore,
   sessions: PutSessions,
   peer: string,
   session: string
 ): Promise<number> {
-  let dropped = 0
-
-  for (const id of sessions.abort(peer, session, Date.now())) {
+  const deletes = sessions.abort(peer, session, Date.now()).map((id) => {
     const entry = local.entryById(id)
 
-    if (entry !== undefined) {
-      await local.delete(entry.cid)
-      dropped++
-    }
-  }
+    return entry === undefined ? Promise.resolve(0) : local.delete(entry.cid).then(() => 1)
+  })
 
-  return dropped
+  try {
+    const dropped = await Promise.all(deletes)
+
+    return dropped.reduce<number>((sum, n) => sum + n, 0)
+  } finally {
+    sessions.release(peer, session)
+  }
 }
 
 /** What a peer said of each block asked about. */

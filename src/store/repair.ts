@@ -86,8 +86,8 @@ export class Repairer {
   private again: 'changed' | 'all' | undefined
   private stopped = true
   private paceAt = 0
-  /** Ends a wait for the repair rate early, on stop. */
-  private wake?: () => void
+  /** Ends the waits for the repair rate early, on stop. */
+  private readonly wakers = new Set<() => void>()
 
   constructor(parts: RepairParts) {
     this.parts = parts
@@ -104,7 +104,11 @@ export class Repairer {
     this.stopped = true
     clearTimeout(this.timer)
     clearInterval(this.interval)
-    this.wake?.()
+    for (const wake of [...this.wakers]) {
+      wake()
+    }
+
+    this.timer = undefined
     await this.running
   }
 
@@ -218,13 +222,14 @@ export class Repairer {
     const holds = (peer: string): boolean | undefined =>
       peer === self ? true : asked(peer)?.held.has(id)
     const lacking = owners.filter((peer) => holds(peer) === false)
-    const unknown = owners.some((peer) => holds(peer) === undefined)
     const owned = owners.includes(self)
     const firstHolder = owners.find((peer) => holds(peer) === true)
 
     if (owned) {
       const push = firstHolder === self ? lacking : []
-      return { push, drop: false, done: lacking.length === 0 && !unknown }
+      // a copy in another owner's open put may yet be undone: in order only when all keep theirs
+      const kept = owners.every((peer) => peer === self || asked(peer)?.kept.has(id) === true)
+      return { push, drop: false, done: kept }
     }
 
     // a copy here goes only when every owner holds the block and means to keep it
@@ -308,13 +313,14 @@ export class Repairer {
     // up to a second's worth goes at once; beyond that, wait for the rate to catch up
     if (wait > 0 && !this.stopped) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait)
-        this.wake = () => {
+        const wake = (): void => {
           clearTimeout(timer)
+          this.wakers.delete(wake)
           resolve()
         }
+        const timer = setTimeout(wake, wait)
+        this.wakers.add(wake)
       })
-      this.wake = undefined
     }
   }
 }

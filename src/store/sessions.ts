@@ -56,7 +56,11 @@ export class PutSessions {
     return this.open.has(block)
   }
 
-  /** Marks the put aborted and returns the blocks it created, to drop; none for a put unknown here. */
+  /**
+   * Marks the put aborted and returns the blocks it created, to drop; none
+   * for a put unknown here. The blocks count as part of an open put until
+   * `release()`, so no one counts on them while they are being dropped.
+   */
   abort(peer: string, session: string, now: number): string[] {
     this.expire(now)
     const entry = this.sessions.get(key(peer, session))
@@ -65,11 +69,18 @@ export class PutSessions {
       return []
     }
 
-    const blocks = [...entry.blocks]
-    this.release(entry)
     entry.aborted = true
 
-    return blocks
+    return [...entry.blocks]
+  }
+
+  /** The blocks of an aborted put are gone: they no longer count as open. */
+  release(peer: string, session: string): void {
+    const entry = this.sessions.get(key(peer, session))
+
+    if (entry !== undefined) {
+      this.releaseBlocks(entry)
+    }
   }
 
   /** The put completed: its blocks are the mesh's now. */
@@ -78,7 +89,7 @@ export class PutSessions {
     const entry = this.sessions.get(id)
 
     if (entry !== undefined) {
-      this.release(entry)
+      this.releaseBlocks(entry)
       this.remove(id, entry)
     }
   }
@@ -145,7 +156,7 @@ export class PutSessions {
     const entry = id === undefined ? undefined : this.sessions.get(id)
 
     if (id !== undefined && entry !== undefined) {
-      this.release(entry)
+      this.releaseBlocks(entry)
       this.remove(id, entry)
     }
   }
@@ -162,7 +173,7 @@ export class PutSessions {
   }
 
   /** Takes a session's blocks out of the open count. */
-  private release(entry: Session): void {
+  private releaseBlocks(entry: Session): void {
     for (const block of entry.blocks) {
       const count = (this.open.get(block) ?? 1) - 1
 

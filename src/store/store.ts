@@ -29,6 +29,8 @@ import { ObjectWriter } from './writer.js'
 
 /** Blocks of one put written at once. */
 export const PUT_WINDOW = 8
+/** Block requests a node serves at once on one stream. */
+export const BLOCK_REQUESTS_IN_FLIGHT = 16
 /** Largest message of the block protocol: a chunk of the largest size and its framing. */
 export const MAX_BLOCK_MESSAGE = MAX_CHUNK_SIZE + 4_096
 
@@ -128,6 +130,8 @@ export class BlockStore {
       {
         protocol: protocolId(parts.mesh, 'blocks'),
         maxMessageBytes: MAX_BLOCK_MESSAGE,
+        // each answer may hold a block: this bounds what one stream can make the node hold
+        maxInFlight: BLOCK_REQUESTS_IN_FLIGHT,
         idleTimeout: this.init.streamIdleTimeout,
         handlers: blockHandlers({
           local: this.local,

@@ -18,6 +18,7 @@ export function advert(overrides: Partial<Advert> = {}): Advert {
     software: 'mycel/test',
     uptime: 10,
     departed: [],
+    addrs: [],
     ...overrides
   }
 }

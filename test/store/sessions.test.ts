@@ -16,6 +16,7 @@ describe('put sessions', () => {
     sessions.created('alice', 's1', 'b1', 2)
 
     expect(sessions.abort('alice', 's1', 3).sort()).toEqual(['b1', 'b2'])
+    sessions.release('alice', 's1')
     expect(sessions.abort('alice', 's1', 4)).toEqual([])
   })
 
@@ -143,12 +144,15 @@ describe('open puts', () => {
     expect(sessions.abort('alice', 's1', 3)).toEqual([])
   })
 
-  it('closes the blocks of an aborted put', () => {
+  it('keeps the blocks of an aborted put open until they are dropped, then closes them', () => {
     const sessions = new PutSessions()
     sessions.created('alice', 's1', 'b1', 0)
 
     sessions.abort('alice', 's1', 1)
+    // no one may count on a copy that is being dropped
+    expect(sessions.isOpen('b1', 1)).toBe(true)
 
+    sessions.release('alice', 's1')
     expect(sessions.isOpen('b1', 1)).toBe(false)
   })
 
@@ -162,6 +166,7 @@ describe('open puts', () => {
     expect(sessions.isOpen('b1', 1)).toBe(true)
 
     sessions.abort('alice', 's1', 1)
+    sessions.release('alice', 's1')
     expect(sessions.isOpen('b1', 1)).toBe(false)
   })
 

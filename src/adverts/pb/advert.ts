@@ -20,6 +20,7 @@ export interface Advert {
   uptime: number
   departed: Departure[]
   store?: Store
+  addrs: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Advert {
@@ -118,6 +119,13 @@ export namespace Advert {
           Store.codec().encode(obj.store, w)
         }
 
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(138)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -132,7 +140,8 @@ export namespace Advert {
           labels: [],
           software: '',
           uptime: 0,
-          departed: []
+          departed: [],
+          addrs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -233,6 +242,14 @@ export namespace Advert {
               })
               break
             }
+            case 17: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -245,7 +262,8 @@ export namespace Advert {
         const obj = {
           kinds: 0,
           labels: 0,
-          departed: 0
+          departed: 0,
+          addrs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -396,6 +414,21 @@ export namespace Advert {
 
               break
             }
+            case 17: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -543,6 +576,12 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Advert>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Advert.codec())
   }
@@ -551,7 +590,7 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent | AdvertStoreCapacityFieldEvent | AdvertStoreUsedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent | AdvertStoreCapacityFieldEvent | AdvertStoreUsedFieldEvent | AdvertAddrsFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
   }
 }

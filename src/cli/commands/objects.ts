@@ -38,7 +38,7 @@ export function objectCommands(program: Command): void {
     .action(async (file: string, options: PutOptions, cmd: Command) => {
       const client = await ApiClient.connect(dataDirOf(cmd))
       const size = file === '-' ? undefined : await readableFileSize(file)
-      const source = file === '-' ? process.stdin : createReadStream(file)
+      const source = file === '-' ? process.stdin : await openFile(file)
       const progress = createProgress({ label: 'put', stream: process.stderr, ...known(size) })
       const query = new URLSearchParams()
 
@@ -51,8 +51,8 @@ export function objectCommands(program: Command): void {
       }
 
       const counted = source.pipe(counter(progress))
-      // the request's outcome says what went wrong; a stream cut off under it must not crash
-      source.on('error', () => {})
+      // a read that fails half-way ends the upload, and the request says why
+      source.on('error', (err) => counted.destroy(err))
       counted.on('error', () => {})
       const body = Readable.toWeb(counted) as ReadableStream
       const response = await client
@@ -92,7 +92,7 @@ export function objectCommands(program: Command): void {
       const body = Readable.fromWeb(response.body as never)
 
       try {
-        await save(body.pipe(counter(progress)), options.output, size)
+        await save(body, counter(progress), options.output, size)
       } catch (err) {
         progress.abandon()
         throw err
@@ -146,10 +146,25 @@ export function formatStat(stat: ObjectStat): string {
  * Writes the object to stdout, or to a file that appears whole or not at
  * all: bytes go to a temporary file beside it, renamed once complete.
  */
-async function save(source: Readable, output: string, size?: number): Promise<void> {
+async function save(
+  source: Readable,
+  through: Transform,
+  output: string,
+  size?: number
+): Promise<void> {
+  let cutOff: Error | undefined
+  source.once('error', (err) => {
+    cutOff = err
+  })
+  // a failure of the source is the transfer's; one of the destination is the user's to fix
+  const failed = (err: Error, destination: string): Error =>
+    cutOff !== undefined || err instanceof ApiError
+      ? transferError(cutOff ?? err)
+      : fileError('write', destination, err, FileAccessError)
+
   if (output === '-') {
-    await pipeline(source, process.stdout).catch((err: Error) => {
-      throw transferError(err)
+    await pipeline(source, through, process.stdout).catch((err: Error) => {
+      throw failed(err, 'stdout')
     })
     return
   }
@@ -165,11 +180,8 @@ async function save(source: Readable, output: string, size?: number): Promise<vo
   }
 
   try {
-    // a failure of the destination is the user's to fix; one of the source is the transfer's
-    await pipeline(source, file).catch((err: Error) => {
-      throw file.errored === null
-        ? transferError(err)
-        : fileError('write', output, err, FileAccessError)
+    await pipeline(source, through, file).catch((err: Error) => {
+      throw failed(err, output)
     })
     const written = (await stat(partial)).size
 
@@ -182,6 +194,19 @@ async function save(source: Readable, output: string, size?: number): Promise<vo
     await rm(partial, { force: true })
     throw err
   }
+}
+
+/** A file opened for reading, or a clear error when it cannot be. */
+async function openFile(path: string): Promise<Readable> {
+  const stream = createReadStream(path)
+
+  try {
+    await once(stream, 'open')
+  } catch (err) {
+    throw fileError('read', path, err, FileAccessError)
+  }
+
+  return stream
 }
 
 /** A download that broke off: the daemon or the mesh failed, not the user's input. */
