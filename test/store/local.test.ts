@@ -1,32 +1,27 @@
 import { defaultLogger } from '@libp2p/logger'
-import { MemoryBlockstore } from 'blockstore-core/memory'
-import { MemoryDatastore } from 'datastore-core'
+import type { MemoryBlockstore } from 'blockstore-core/memory'
+import type { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
 import { blockCid, DAG_CBOR, RAW } from '../../src/store/block.js'
-import { blockId, cidFromMultihash, LocalStore } from '../../src/store/local.js'
+import { blockId, cidFromMultihash } from '../../src/store/local.js'
+import { memoryStore } from './fixtures.js'
 
-const log = defaultLogger().forComponent('test:store:local')
+const _log = defaultLogger().forComponent('test:store:local')
 const encoder = new TextEncoder()
 
 /** A store over memory, with a quota of 1,000 bytes and 3 copies unless told otherwise. */
 async function open(
   init: { quota?: number; blockstore?: MemoryBlockstore; datastore?: MemoryDatastore } = {}
 ) {
-  const blockstore = init.blockstore ?? new MemoryBlockstore()
-  const datastore = init.datastore ?? new MemoryDatastore()
   const changes = { count: 0 }
-  const local = new LocalStore({
-    blockstore,
-    datastore,
-    quota: init.quota ?? 1_000,
-    defaultReplicas: 3,
-    onChange: () => changes.count++,
-    log
+  const store = await memoryStore({
+    quota: 1_000,
+    ...init,
+    onChange: () => changes.count++
   })
-  await local.open()
 
-  return { local, blockstore, datastore, changes }
+  return { ...store, changes }
 }
 
 async function block(text: string): Promise<{ cid: CID; bytes: Uint8Array }> {

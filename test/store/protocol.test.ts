@@ -1,26 +1,18 @@
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { MemoryBlockstore } from 'blockstore-core/memory'
-import { MemoryDatastore } from 'datastore-core'
 import { describe, expect, it } from 'vitest'
 import { blockCid } from '../../src/store/block.js'
-import { blockId, LocalStore } from '../../src/store/local.js'
+import { blockId } from '../../src/store/local.js'
 import { HaveRequest } from '../../src/store/pb/blocks.js'
 import { blockHandlers, dropPut, readHave } from '../../src/store/protocol.js'
 import { PutSessions } from '../../src/store/sessions.js'
+import { memoryStore } from './fixtures.js'
 
 const log = defaultLogger().forComponent('test:store:protocol')
 const PUTTER = '12D3KooWGfV2kQpqGh7Vh2dGPSfLTSfMJrkxXvDPMqN8yPQb4f6Y'
 
 async function setup(owns = true) {
-  const local = new LocalStore({
-    blockstore: new MemoryBlockstore(),
-    datastore: new MemoryDatastore(),
-    quota: 1_000_000,
-    defaultReplicas: 3,
-    log
-  })
-  await local.open()
+  const { local } = await memoryStore()
   const sessions = new PutSessions()
   const handlers = blockHandlers({
     local,

@@ -1,15 +1,14 @@
 import { defaultLogger } from '@libp2p/logger'
-import { MemoryBlockstore } from 'blockstore-core/memory'
-import { MemoryDatastore } from 'datastore-core'
 import type { CID } from 'multiformats/cid'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MeshView } from '../../src/adverts/view.js'
 import { blockCid } from '../../src/store/block.js'
-import { blockId, LocalStore } from '../../src/store/local.js'
+import { blockId } from '../../src/store/local.js'
 import { Placement } from '../../src/store/placement.js'
 import type { Holding } from '../../src/store/protocol.js'
 import { PASS_DELAY, Repairer } from '../../src/store/repair.js'
 import { advert } from '../adverts/fixtures.js'
+import { memoryStore } from './fixtures.js'
 
 const log = defaultLogger().forComponent('test:store:repair')
 const PEERS = ['peer-a', 'peer-b', 'peer-c', 'peer-d']
@@ -106,14 +105,7 @@ async function setup(
   { changedAt = LONG_AGO, settleTime = 2_000, start = true } = {}
 ) {
   const { view, placement } = placementOf(PEERS, changedAt)
-  const local = new LocalStore({
-    blockstore: new MemoryBlockstore(),
-    datastore: new MemoryDatastore(),
-    quota: 1_000_000,
-    defaultReplicas: 3,
-    log
-  })
-  await local.open()
+  const { local } = await memoryStore()
   const bytes = new TextEncoder().encode('a block to repair')
   const cid = await blockCid(bytes)
   await local.put(cid, bytes)

@@ -1,0 +1,28 @@
+import { defaultLogger } from '@libp2p/logger'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core'
+import { LocalStore } from '../../src/store/local.js'
+
+/** An opened local store in memory: a 1 MB quota and 3 copies a block unless told otherwise. */
+export async function memoryStore(
+  init: {
+    quota?: number
+    blockstore?: MemoryBlockstore
+    datastore?: MemoryDatastore
+    onChange?: () => void
+  } = {}
+): Promise<{ local: LocalStore; blockstore: MemoryBlockstore; datastore: MemoryDatastore }> {
+  const blockstore = init.blockstore ?? new MemoryBlockstore()
+  const datastore = init.datastore ?? new MemoryDatastore()
+  const local = new LocalStore({
+    blockstore,
+    datastore,
+    quota: init.quota ?? 1_000_000,
+    defaultReplicas: 3,
+    ...(init.onChange === undefined ? {} : { onChange: init.onChange }),
+    log: defaultLogger().forComponent('test:store')
+  })
+  await local.open()
+
+  return { local, blockstore, datastore }
+}
