@@ -164,6 +164,13 @@ export class LocalStore {
         // the count first: a block on disk is never without it
         await this.saveReplicas(id, replicas)
         await this.init.blockstore.put(raw, bytes)
+      } catch (err) {
+        // a disk smaller than the quota fills before it
+        if (/ENOSPC/.test((err as Error).message)) {
+          throw new StoreFullError('the disk under the block store is full', { cause: err })
+        }
+
+        throw err
       } finally {
         this.reserved -= bytes.byteLength
       }

@@ -334,14 +334,18 @@ export class BlockStore {
     }
   }
 
+  /** Room a node has: what its quota leaves, and no more than its disk has free. */
   private freeOn(peer: string): number {
+    const advert = this.parts.view.get(peer)?.advert
+    const disk = advert?.disk?.free ?? Number.POSITIVE_INFINITY
+
     if (peer === this.self) {
-      return this.local.free
+      return Math.min(this.local.free, disk)
     }
 
-    const store = this.parts.view.get(peer)?.advert.store
+    const store = advert?.store
 
-    return Math.max(0, (store?.capacity ?? 0) - (store?.used ?? 0))
+    return Math.min(Math.max(0, (store?.capacity ?? 0) - (store?.used ?? 0)), disk)
   }
 
   /** Keeps a background task until it ends, so that `stop()` can wait for it. */
