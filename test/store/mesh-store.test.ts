@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createMeshNode, generateSwarmKey, type MeshNode } from '../../src/index.js'
 import { localInit, startMesh, trackNodes } from '../helpers/mesh.js'
@@ -40,6 +43,13 @@ describe('block store in one process', () => {
     expect(stat.name).toBe('random.bin')
     expect(stat.size).toBe(data.byteLength)
     expect(stat.chunks).toHaveLength(17)
+
+    // a file path: read from disk, named after the file, the same object as its bytes
+    const dir = await mkdtemp(join(tmpdir(), 'mycel-put-'))
+    const file = join(dir, 'random.bin')
+    await writeFile(file, data)
+    const fromFile = await nodes[1]!.put(file).finally(() => rm(dir, { recursive: true }))
+    expect(fromFile.equals(cid)).toBe(true)
     // put returns at the write quorum; the third copies follow
     await waitFor(() => heldByExactlyOwners(nodes[2]!, cid.toString()), {
       message: 'not every block reached its three owners'
