@@ -15,30 +15,20 @@ import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
 import {
+  type CloseReason,
   errorCode,
   errorMessage,
   PIECE_BYTES,
   pieces,
-  progressOrTimeout,
   remoteError,
+  type Serve,
   STREAM_CLOSED,
-  TOO_LARGE
+  TOO_LARGE,
+  waitForRoom
 } from './frames.js'
 import { Frame } from './pb/rpc.js'
 
-/** Why a channel closed, as counted in the protocol's stats. */
-export type CloseReason =
-  | 'closed'
-  | 'idle'
-  | 'too-large'
-  | 'malformed'
-  | 'stopped'
-  | 'reset'
-  | 'protocol-error'
-  | 'stalled'
-
-/** Serves one request; the returned bytes are the response body. */
-export type Serve = (method: string, body: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>
+export type { CloseReason, Serve } from './frames.js'
 
 export interface ChannelInit {
   stream: Stream
@@ -208,10 +198,9 @@ export class Channel {
   }
 
   /**
-   * Writes a frame once the stream has room: at most `maxQueuedBytes` wait
-   * in its buffer, however the peer opens its window. A peer that takes
-   * nothing for `sendTimeout` loses the stream. A request that gave up while
-   * waiting is not sent at all.
+   * Writes a frame once the stream has room (see `waitForRoom`). A peer that
+   * takes nothing for `sendTimeout` loses the stream. A request that gave up
+   * while waiting is not sent at all.
    */
   private async send(frame: Frame, wanted: () => boolean = () => true): Promise<void> {
     const data = Frame.encode(frame)
@@ -223,25 +212,18 @@ export class Channel {
       )
     }
 
-    const deadline = Date.now() + this.init.sendTimeout
+    const room = await waitForRoom(
+      this.stream,
+      data.byteLength,
+      this.maxQueued,
+      this.init.sendTimeout
+    )
 
-    while (
-      this.stream.writeBufferLength > 0 &&
-      this.stream.writeBufferLength + data.byteLength > this.maxQueued
-    ) {
-      if (!this.open) {
-        throw new RemoteError(STREAM_CLOSED, 'the stream closed before the message was sent')
-      }
-
-      if (Date.now() >= deadline) {
-        this.close('stalled', new Error(`the peer read nothing for ${this.init.sendTimeout} ms`))
-        throw new RemoteError(STREAM_CLOSED, 'the peer stopped reading')
-      }
-
-      await progressOrTimeout(this.stream, deadline - Date.now())
+    if (room === 'stalled') {
+      this.close('stalled', new Error(`the peer read nothing for ${this.init.sendTimeout} ms`))
     }
 
-    if (!this.open) {
+    if (room !== 'room' || !this.open) {
       throw new RemoteError(STREAM_CLOSED, 'the stream closed before the message was sent')
     }
 

@@ -8,6 +8,20 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 import { MycelError, RemoteError } from '../errors.js'
 import type { Frame } from './pb/rpc.js'
 
+/** Why a channel closed, as counted in the protocol's stats. */
+export type CloseReason =
+  | 'closed'
+  | 'idle'
+  | 'too-large'
+  | 'malformed'
+  | 'stopped'
+  | 'reset'
+  | 'protocol-error'
+  | 'stalled'
+
+/** Serves one request; the returned bytes are the response body. */
+export type Serve = (method: string, body: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>
+
 /** What the length-prefix decoder throws for a frame over the limit. */
 export const TOO_LARGE = new Set(['InvalidMessageLengthError', 'InvalidParametersError'])
 
@@ -46,8 +60,37 @@ export function remoteError(frame: Frame): RemoteError {
   return new RemoteError(code, message === '' ? undefined : message)
 }
 
+/**
+ * Waits until `bytes` more fit in a stream's write buffer: at most
+ * `maxQueued` bytes wait there, however the peer opens its window (yamux
+ * reports a drain on every window update, however small). Gives up when the
+ * peer takes nothing for `timeout` ms, or the stream closes.
+ */
+export async function waitForRoom(
+  stream: Stream,
+  bytes: number,
+  maxQueued: number,
+  timeout: number
+): Promise<'room' | 'stalled' | 'closed'> {
+  const deadline = Date.now() + timeout
+
+  while (stream.writeBufferLength > 0 && stream.writeBufferLength + bytes > maxQueued) {
+    if (stream.status !== 'open') {
+      return 'closed'
+    }
+
+    if (Date.now() >= deadline) {
+      return 'stalled'
+    }
+
+    await progressOrTimeout(stream, deadline - Date.now())
+  }
+
+  return stream.status === 'open' ? 'room' : 'closed'
+}
+
 /** Resolves when the stream reports progress on its writes, closes, or `ms` pass. */
-export function progressOrTimeout(stream: Stream, ms: number): Promise<void> {
+function progressOrTimeout(stream: Stream, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer)
