@@ -1,6 +1,6 @@
 /**
- * What `stat` tells of an object: its manifest's name and size, its chunks,
- * and where each block should be and is, asking each peer once about all
+ * What `stat` tells of an object: its manifest's name and size, its chunks
+ * (and inner manifests), and where each block should be and is, asking each peer once about all
  * the blocks it may hold.
  */
 import type { CID } from 'multiformats/cid'
@@ -30,6 +30,8 @@ export interface ObjectStat {
   chunkSize?: number
   /** The root block (the manifest, or the only block of a one-block object). */
   root: BlockPlacement
+  /** The manifests under the root, in an object of more chunks than one manifest holds. */
+  manifests: ChunkStat[]
   chunks: ChunkStat[]
 }
 
@@ -58,20 +60,31 @@ export async function statObject(
 ): Promise<ObjectStat> {
   const root = cid.code === DAG_CBOR ? decodeManifest(await parts.block(cid)) : undefined
   const leaves = []
+  // a walk fetches manifests only, the root first: the rest are the tree's inner ones
+  const fetched: CID[] = []
 
-  for await (const leaf of walkLeaves(cid, (link) => parts.block(link))) {
+  for await (const leaf of walkLeaves(cid, (link) => {
+    fetched.push(link)
+    return parts.block(link)
+  })) {
     leaves.push(leaf)
   }
 
-  const [rootPlacement, ...chunkPlacements] = await placements(
-    [cid, ...leaves.map((leaf) => leaf.cid)],
+  const inner = fetched.slice(1)
+  const found = await placements(
+    [cid, ...inner, ...leaves.map((leaf) => leaf.cid)],
     replicas,
     parts
   )
+  const [rootPlacement] = found
+  const manifests = inner.map((link, i) => ({
+    cid: link.toString(),
+    ...(found[1 + i] as BlockPlacement)
+  }))
   const chunks = leaves.map((leaf, i) => ({
     cid: leaf.cid.toString(),
     ...(leaf.size === undefined ? {} : { size: leaf.size }),
-    ...(chunkPlacements[i] as BlockPlacement)
+    ...(found[1 + inner.length + i] as BlockPlacement)
   }))
 
   return {
@@ -80,6 +93,7 @@ export async function statObject(
     size: root?.size ?? chunks.reduce((sum, c) => sum + (c.size ?? 0), 0),
     ...(root === undefined ? {} : { chunkSize: root.chunkSize }),
     root: rootPlacement as BlockPlacement,
+    manifests,
     chunks
   }
 }

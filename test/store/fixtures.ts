@@ -1,7 +1,10 @@
 import { defaultLogger } from '@libp2p/logger'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core'
+import { MeshView } from '../../src/adverts/view.js'
 import { LocalStore } from '../../src/store/local.js'
+import { Placement } from '../../src/store/placement.js'
+import { advert } from '../adverts/fixtures.js'
 
 /** An opened local store in memory: a 1 MB quota and 3 copies a block unless told otherwise. */
 export async function memoryStore(
@@ -25,4 +28,21 @@ export async function memoryStore(
   await local.open()
 
   return { local, blockstore, datastore }
+}
+
+/** A view of `peers`, each offering storage, and a placement over it that last changed at `changedAt`. */
+export function placementOf(
+  peers: readonly string[],
+  changedAt = 0
+): { view: MeshView; placement: Placement } {
+  const view = new MeshView()
+
+  for (const peer of peers) {
+    view.apply(peer, advert({ store: { capacity: 1e9, used: 0 } }), 0)
+  }
+
+  const placement = new Placement(view)
+  placement.update(changedAt)
+
+  return { view, placement }
 }

@@ -1,33 +1,16 @@
 import { defaultLogger } from '@libp2p/logger'
 import type { CID } from 'multiformats/cid'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MeshView } from '../../src/adverts/view.js'
 import { blockCid } from '../../src/store/block.js'
 import { blockId } from '../../src/store/local.js'
-import { Placement } from '../../src/store/placement.js'
 import type { Holding } from '../../src/store/protocol.js'
 import { PASS_DELAY, Repairer } from '../../src/store/repair.js'
-import { advert } from '../adverts/fixtures.js'
-import { memoryStore } from './fixtures.js'
+import { memoryStore, placementOf } from './fixtures.js'
 
 const log = defaultLogger().forComponent('test:store:repair')
 const PEERS = ['peer-a', 'peer-b', 'peer-c', 'peer-d']
 /** Long enough ago that membership has settled for any settle time used here. */
 const LONG_AGO = Date.now() - 3_600_000
-
-/** A view of `peers` offering storage, and a placement that last changed at `changedAt`. */
-function placementOf(peers: readonly string[], changedAt: number) {
-  const view = new MeshView()
-
-  for (const peer of peers) {
-    view.apply(peer, advert({ store: { capacity: 1e9, used: 0 } }), 0)
-  }
-
-  const placement = new Placement(view)
-  placement.update(changedAt)
-
-  return { view, placement }
-}
 
 /** The other peers, as repair sees them: what they hold, which answer, and what they were sent. */
 class FakeMesh {

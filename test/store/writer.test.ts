@@ -1,29 +1,19 @@
 import { defaultLogger } from '@libp2p/logger'
 import type { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
-import { MeshView } from '../../src/adverts/view.js'
 import { RemoteError, StoreFullError } from '../../src/errors.js'
 import { blockCid } from '../../src/store/block.js'
 import type { Written } from '../../src/store/local.js'
-import { Placement } from '../../src/store/placement.js'
+import type { Placement } from '../../src/store/placement.js'
 import { ObjectWriter } from '../../src/store/writer.js'
-import { advert } from '../adverts/fixtures.js'
+import { placementOf as viewOf } from './fixtures.js'
 
 const log = defaultLogger().forComponent('test:store:writer')
 const session = Uint8Array.of(1, 2, 3, 4)
 
 /** A placement over a view of `peers`, each offering storage. */
 function placementOf(peers: readonly string[]): Placement {
-  const view = new MeshView()
-
-  for (const peer of peers) {
-    view.apply(peer, advert({ store: { capacity: 1e9, used: 0 } }), 0)
-  }
-
-  const placement = new Placement(view)
-  placement.update(0)
-
-  return placement
+  return viewOf(peers).placement
 }
 
 /** What a fake peer does with a copy: answer at once, or hold it until the test answers. */

@@ -15,7 +15,7 @@ import type { Command } from 'commander'
 import { ApiError, FileAccessError } from '../../errors.js'
 import { fileError, readableFileSize } from '../../repo/files.js'
 import { parseCid } from '../../store/block.js'
-import type { ObjectStat } from '../../store/store.js'
+import type { BlockPlacement, ObjectStat } from '../../store/store.js'
 import { ApiClient } from '../client.js'
 import { formatBytes, formatFields, formatTable, print, printJson, shortPeerId } from '../output.js'
 import { createProgress, type Progress } from '../progress.js'
@@ -122,11 +122,18 @@ export function objectCommands(program: Command): void {
 
 /** What `mycel stat` prints. */
 export function formatStat(stat: ObjectStat): string {
-  const short = stat.chunks.filter((chunk) => chunk.holders.length < chunk.owners.length).length
+  const lacking = (blocks: readonly BlockPlacement[]): number =>
+    blocks.filter((block) => block.holders.length < block.owners.length).length
+  const short = lacking(stat.chunks)
+  const inner =
+    stat.manifests.length === 0
+      ? ''
+      : `; ${stat.manifests.length} inner manifests, ${lacking(stat.manifests)} with fewer copies than owners`
   const fields = formatFields([
     ['cid', stat.cid],
     ...(stat.name === undefined ? [] : [['name', stat.name] as const]),
     ['size', `${formatBytes(stat.size)} (${stat.size} bytes)`],
+    ['manifest', `${stat.root.holders.length}/${stat.root.owners.length} copies${inner}`],
     [
       'chunks',
       `${stat.chunks.length}${short > 0 ? `, ${short} with fewer copies than owners` : ''}`
