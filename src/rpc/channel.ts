@@ -11,9 +11,9 @@
  */
 import type { Logger, PeerId, Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
-import * as varint from 'uint8-varint'
-import { Uint8ArrayList } from 'uint8arraylist'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
+import { FrameWriter } from './frame-writer.js'
 import {
   type CloseReason,
   errorCode,
@@ -23,8 +23,7 @@ import {
   remoteError,
   type Serve,
   STREAM_CLOSED,
-  TOO_LARGE,
-  waitForRoom
+  TOO_LARGE
 } from './frames.js'
 import { Frame } from './pb/rpc.js'
 
@@ -66,13 +65,12 @@ export class Channel {
   /** Requests sent and not yet answered, or requests being served. */
   private readonly pending = new Map<number, Pending>()
   private readonly serving = new Map<number, AbortController>()
+  private readonly writer: FrameWriter
   /** Requests waiting for one of the peer's `maxInFlight` slots. */
   private readonly queued: Array<() => void> = []
   private readonly decoder: LengthPrefixedDecoder
   private readonly init: ChannelInit
   private nextId = 1
-  /** Bytes that may wait in the stream's buffer: room for one whole message besides. */
-  private readonly maxQueued: number
   private idleTimer?: ReturnType<typeof setTimeout>
   private closeReason?: CloseReason
   /** The peer closed its side: close ours once the requests it sent are answered. */
@@ -82,7 +80,15 @@ export class Channel {
     this.init = init
     this.peer = init.peer
     this.stream = init.stream
-    this.maxQueued = 2 * init.maxMessageBytes
+    this.writer = new FrameWriter({
+      stream: init.stream,
+      maxMessageBytes: init.maxMessageBytes,
+      sendTimeout: init.sendTimeout,
+      open: () => this.open,
+      stalled: () => {
+        this.close('stalled', new Error(`the peer read nothing for ${init.sendTimeout} ms`))
+      }
+    })
     this.decoder = new LengthPrefixedDecoder({
       maxDataLength: init.maxMessageBytes,
       // one frame being assembled plus one piece fed at a time (see `pieces`)
@@ -197,39 +203,9 @@ export class Channel {
     return this.nextId
   }
 
-  /**
-   * Writes a frame once the stream has room (see `waitForRoom`). A peer that
-   * takes nothing for `sendTimeout` loses the stream. A request that gave up
-   * while waiting is not sent at all.
-   */
-  private async send(frame: Frame, wanted: () => boolean = () => true): Promise<void> {
-    const data = Frame.encode(frame)
-
-    if (data.byteLength > this.init.maxMessageBytes) {
-      throw new MessageTooLargeError(
-        `a ${frame.method || 'response'} message of ${data.byteLength} bytes ` +
-          `is over the limit of ${this.init.maxMessageBytes}`
-      )
-    }
-
-    const room = await waitForRoom(
-      this.stream,
-      data.byteLength,
-      this.maxQueued,
-      this.init.sendTimeout
-    )
-
-    if (room === 'stalled') {
-      this.close('stalled', new Error(`the peer read nothing for ${this.init.sendTimeout} ms`))
-    }
-
-    if (room !== 'room' || !this.open) {
-      throw new RemoteError(STREAM_CLOSED, 'the stream closed before the message was sent')
-    }
-
-    if (wanted()) {
-      this.stream.send(new Uint8ArrayList(varint.encode(data.byteLength), data))
-    }
+  /** Writes a frame (see `FrameWriter`); a request that gave up while waiting is not sent. */
+  private send(frame: Frame, wanted: () => boolean = () => true): Promise<void> {
+    return this.writer.send(frame, wanted)
   }
 
   private receive(data: Uint8Array | Uint8ArrayList): void {
@@ -324,6 +300,13 @@ export class Channel {
             body: body as Uint8Array<ArrayBuffer>,
             code: '',
             message: ''
+          }).catch((err: Error) => {
+            // an answer too large to send is still an answer: the asker hears why
+            if (err instanceof MessageTooLargeError) {
+              return this.answerError(frame.id, err.name, err.message)
+            }
+
+            throw err
           }),
         (err: Error) => this.answerError(frame.id, errorCode(err), errorMessage(err))
       )
