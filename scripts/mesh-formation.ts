@@ -10,6 +10,7 @@
 import '../src/polyfill.js'
 import { parseArgs } from 'node:util'
 import { createMeshNode, generateSwarmKey, type MeshNode } from '../src/index.js'
+import { median } from './figures.js'
 
 const { values } = parseArgs({
   options: {
@@ -80,7 +81,6 @@ for (let i = 0; i < runs; i++) {
   results.push(await once())
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const summary = {
   nodes: nodeCount,
   target,

@@ -10,11 +10,11 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { base58btc } from 'multiformats/bases/base58'
-import { HashRing, type RingMember } from '../src/ring/index.js'
+import { HashRing } from '../src/ring/index.js'
+import { equal, peerIds, TB, uniform } from '../test/ring/fixtures.js'
+import { median } from './figures.js'
 
 const R = 3
-const TB = 1e12 // bytes
 /** The most loaded peer may own this many times the average primary share. */
 const BALANCE_BOUND = 1.15
 /** Key copies moved on a join may be this many times the ideal r·K/(n + 1). */
@@ -204,39 +204,6 @@ function time(work: () => unknown): number {
   work()
 
   return performance.now() - start
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-
-  return sorted[sorted.length >>> 1] ?? Number.NaN
-}
-
-/** Real-looking peer ids, the same on every run for the same seed. */
-function peerIds(count: number, seed: string): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const digest = sha256(new TextEncoder().encode(`${seed}:${i}`))
-
-    return `12D3KooW${base58btc.baseEncode(digest).slice(0, 44)}`
-  })
-}
-
-function equal(ids: readonly string[]): RingMember[] {
-  return ids.map((id) => ({ id, weight: TB }))
-}
-
-/** Uniform uint32s from a seed: a Weyl sequence through murmur3's finaliser. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0
-
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0
-    let z = state
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-
-    return (z ^ (z >>> 16)) >>> 0
-  }
 }
 
 function print(figures: RingFigures, odds?: BalanceOdds): void {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createMeshNode, generateSwarmKey, type MeshNode } from '../src/index.js'
+import { median } from './figures.js'
 import { balanceOdds, ringFigures } from './ring.js'
 
 const { values } = parseArgs({
@@ -110,12 +111,6 @@ async function throughput(replicas: number): Promise<Throughput> {
     getMiBs: median(results.map((r) => r.getMiBs)),
     getOtherMiBs: median(results.map((r) => r.getOtherMiBs))
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
 }
 
 const ring = ringFigures()

@@ -116,11 +116,6 @@ export class Repairer {
     return { ...this.counters }
   }
 
-  /** Whether the last pass left nothing to do. */
-  get idle(): boolean {
-    return this.running === undefined && this.timer === undefined && this.counters.pending === 0
-  }
-
   /** Asks for a pass soon: of the blocks whose owners changed, or of all. */
   schedule(scope: 'changed' | 'all', delay = PASS_DELAY): void {
     if (this.stopped) {

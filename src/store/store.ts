@@ -311,16 +311,6 @@ export class BlockStore {
     }
   }
 
-  /** Whether the last repair pass left nothing to do. */
-  get repairIdle(): boolean {
-    return this.repairer.idle
-  }
-
-  /** Runs a repair pass over every block now, and waits for it (for tests and operators). */
-  async repair(): Promise<void> {
-    await this.repairer.pass()
-  }
-
   private checkRoom(size: number, replicas: number): void {
     const members = this.placement.ring.members()
     const copies = Math.min(replicas, members.length)

@@ -1,46 +1,11 @@
-import { sha256 } from '@noble/hashes/sha2.js'
-import { base58btc } from 'multiformats/bases/base58'
 import { describe, expect, it } from 'vitest'
-import {
-  HashRing,
-  MAX_POSITION,
-  MAX_VNODE_FACTOR,
-  type RingMember,
-  vnodePosition
-} from '../../src/ring/index.js'
+import { HashRing, MAX_POSITION, MAX_VNODE_FACTOR, vnodePosition } from '../../src/ring/index.js'
 import { vnodePositions } from '../../src/ring/keys.js'
+import { equal, peerIds, TB, uniform } from './fixtures.js'
 
-const TB = 1e12 // bytes
 /** Two ids whose point 0 lands on the same position. */
 const TIED = ['12D3KooWtie59704', '12D3KooWtie70913'] as const
 const TIED_POSITION = 2_542_884_709
-
-/** Real-looking peer ids, the same on every run for the same seed. */
-function peerIds(count: number, seed = 'ring'): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const digest = sha256(new TextEncoder().encode(`${seed}:${i}`))
-
-    return `12D3KooW${base58btc.baseEncode(digest).slice(0, 44)}`
-  })
-}
-
-function equal(ids: readonly string[], weight = TB): RingMember[] {
-  return ids.map((id) => ({ id, weight }))
-}
-
-/** Uniform uint32s from a seed: a Weyl sequence through murmur3's finaliser. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0
-
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0
-    let z = state
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-
-    return (z ^ (z >>> 16)) >>> 0
-  }
-}
 
 function positions(count: number, seed: number): Uint32Array {
   const next = uniform(seed)
