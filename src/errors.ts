@@ -157,3 +157,45 @@ export class MessageTooLargeError extends MycelError {
   static override readonly defaultMessage = 'the message is larger than the protocol allows'
   override readonly name = 'MessageTooLargeError'
 }
+
+/** A task spec that mycel cannot run: an unknown field value, too large, or malformed. */
+export class InvalidTaskError extends MycelError {
+  static override readonly defaultMessage = 'not a valid task'
+  override readonly name = 'InvalidTaskError'
+}
+
+/** No task with that id is known to this node. */
+export class TaskNotFoundError extends MycelError {
+  static override readonly defaultMessage = 'no such task'
+  override readonly name = 'TaskNotFoundError'
+}
+
+/** A task failed for good: its handler threw or timed out past its retries, or it was poisoned. */
+export class TaskFailedError extends MycelError {
+  static override readonly defaultMessage = 'the task failed'
+  override readonly name = 'TaskFailedError'
+}
+
+/** A task was cancelled before it finished. */
+export class TaskCancelledError extends MycelError {
+  static override readonly defaultMessage = 'the task was cancelled'
+  override readonly name = 'TaskCancelledError'
+}
+
+/** A handler ran past the task's timeout and was stopped. */
+export class TaskTimeoutError extends MycelError {
+  static override readonly defaultMessage = 'the task ran past its timeout'
+  override readonly name = 'TaskTimeoutError'
+}
+
+/** The worker thread running a task died under it (it exited, or ran out of memory). */
+export class WorkerCrashedError extends MycelError {
+  static override readonly defaultMessage = 'the worker thread running the task died'
+  override readonly name = 'WorkerCrashedError'
+}
+
+/** A handler module cannot be loaded, or exports no task kinds. */
+export class HandlerModuleError extends MycelError {
+  static override readonly defaultMessage = 'the handler module cannot be loaded'
+  override readonly name = 'HandlerModuleError'
+}

@@ -167,6 +167,11 @@ export class AdvertService implements Startable {
     this.view.clear()
   }
 
+  /** GPUs this machine has, as far as found (0 until `nvidia-smi` has answered). */
+  get gpuCount(): number {
+    return this.gpu?.count ?? 0
+  }
+
   /** Counts of adverts sent, taken, dropped and refused by reason. */
   stats(): AdvertStats {
     return { ...this.intake.stats(), published: this.published }

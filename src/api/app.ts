@@ -7,6 +7,7 @@
  * - `GET /v1/view`    live peers with their adverts, and the advert counters
  * - `GET /v1/invite`  a token another machine joins the mesh with
  * - the block store's routes (see `objects.ts`)
+ * - the scheduler's routes: submit, list, inspect, wait for and cancel tasks (see `tasks.ts`)
  */
 import type { Logger } from '@libp2p/interface'
 import { Hono } from 'hono'
@@ -14,6 +15,7 @@ import { bearerAuth } from 'hono/bearer-auth'
 import { HTTPException } from 'hono/http-exception'
 import type { MeshNode } from '../node/mesh-node.js'
 import { errorResponse, objectRoutes } from './objects.js'
+import { taskRoutes } from './tasks.js'
 
 export interface ApiAppInit {
   node: MeshNode
@@ -57,6 +59,7 @@ export function createApiApp(init: ApiAppInit): Hono {
   app.get('/v1/invite', (c) => c.json({ token: node.invite() }))
 
   objectRoutes(app, node)
+  taskRoutes(app, node)
 
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404))
 

@@ -14,7 +14,7 @@ import { InvalidConfigError, MycelError } from '../errors.js'
 import type { MeshNode } from '../node/mesh-node.js'
 import { parseCid } from '../store/block.js'
 
-/** The HTTP status for each of mycel's errors a store route can raise; 500 for the rest. */
+/** The HTTP status for each of mycel's errors a route can raise; 500 for the rest. */
 const STATUS: Record<string, ContentfulStatusCode> = {
   InvalidCidError: 400,
   InvalidConfigError: 400,
@@ -25,6 +25,10 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   QuorumNotReachedError: 503,
   NotStartedError: 503,
   StoreFullError: 507,
+  InvalidTaskError: 400,
+  TaskNotFoundError: 404,
+  TaskFailedError: 422,
+  TaskCancelledError: 409,
   // a peer failed: the daemon is a gateway to the mesh
   RemoteError: 502,
   DialFailedError: 502,

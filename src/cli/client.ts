@@ -43,34 +43,61 @@ export class ApiClient {
   }
 
   /** GETs a path of the API and returns the decoded JSON. */
-  async get<T>(path: string): Promise<T> {
-    const response = await this.request(path, { signal: AbortSignal.timeout(REQUEST_TIMEOUT) })
+  get<T>(path: string): Promise<T> {
+    return this.send<T>('GET', path)
+  }
+
+  /**
+   * Sends a request with a JSON body, or none, and returns the decoded JSON
+   * answer; it gives up after `timeout` ms.
+   */
+  async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeout = REQUEST_TIMEOUT
+  ): Promise<T> {
+    const response = await this.request(
+      path,
+      {
+        method,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+      },
+      timeout
+    )
 
     try {
       return (await response.json()) as T
     } catch (err) {
-      throw this.fetchError(err as Error)
+      throw this.fetchError(err as Error, timeout)
     }
   }
 
   /**
    * Sends a request to the API; the answer is returned only when it is a
    * success. Transfers (put, get) pass no signal: they may take as long as
-   * the data does.
+   * the data does; others give up after `timeout` ms.
    *
    * @throws {ApiError} with the daemon's own message when it answers with an error
    * @throws {DaemonNotRunningError} when nothing answers
    */
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
+  async request(path: string, init: RequestInit = {}, timeout?: number): Promise<Response> {
+    const signals = [
+      ...(init.signal ? [init.signal] : []),
+      ...(timeout === undefined ? [] : [AbortSignal.timeout(timeout)])
+    ]
     let response: Response
 
     try {
       response = await fetch(new URL(path, this.endpoint.url), {
         ...init,
+        ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
         headers: { ...init.headers, authorization: `Bearer ${this.endpoint.token}` }
       })
     } catch (err) {
-      throw this.fetchError(err as Error)
+      throw this.fetchError(err as Error, timeout)
     }
 
     if (!response.ok) {
@@ -83,7 +110,7 @@ export class ApiClient {
   }
 
   /** Why a request got no answer: nothing listens, it took too long, or the upload broke. */
-  private fetchError(err: Error): Error {
+  private fetchError(err: Error, timeout = REQUEST_TIMEOUT): Error {
     const code = (err.cause as NodeJS.ErrnoException | undefined)?.code
 
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
@@ -94,7 +121,7 @@ export class ApiClient {
     }
 
     if (err.name === 'TimeoutError') {
-      return new ApiError(504, `the daemon did not answer within ${REQUEST_TIMEOUT / 1000} s`, {
+      return new ApiError(504, `the daemon did not answer within ${timeout / 1000} s`, {
         cause: err
       })
     }

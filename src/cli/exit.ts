@@ -2,7 +2,7 @@
  * How a failed command ends: one line on stderr and an exit code a script can
  * trust. 2 means the input was wrong (a flag, a token, a config value); 1
  * means the command could not do its work (the daemon's 400 answers count as
- * wrong input). No stack trace, unless
+ * wrong input, as does a task spec the CLI refuses itself). No stack trace, unless
  * `MYCEL_DEBUG` is set.
  */
 import { CommanderError } from 'commander'
@@ -11,11 +11,14 @@ import {
   FileAccessError,
   InvalidCidError,
   InvalidConfigError,
-  InvalidInviteError
+  InvalidInviteError,
+  InvalidTaskError
 } from '../errors.js'
 
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
+/** A command stopped by Ctrl-C, as shells report it: 128 + SIGINT. */
+export const EXIT_INTERRUPTED = 130
 
 /** The exit code for an error. */
 export function exitCodeOf(err: unknown): number {
@@ -27,6 +30,7 @@ export function exitCodeOf(err: unknown): number {
     err instanceof InvalidInviteError ||
     err instanceof InvalidConfigError ||
     err instanceof InvalidCidError ||
+    err instanceof InvalidTaskError ||
     err instanceof FileAccessError ||
     (err instanceof ApiError && err.status === 400)
   ) {

@@ -8,6 +8,8 @@ import { daemonCommand } from './commands/daemon.js'
 import { initCommand } from './commands/init.js'
 import { objectCommands } from './commands/objects.js'
 import { queryCommands } from './commands/query.js'
+import { runCommand } from './commands/run.js'
+import { taskCommands } from './commands/tasks.js'
 import { describeError, EXIT_FAILURE, exitCodeOf } from './exit.js'
 import { note } from './output.js'
 
@@ -23,6 +25,8 @@ function buildProgram(): Command {
   daemonCommand(program)
   queryCommands(program)
   objectCommands(program)
+  runCommand(program)
+  taskCommands(program)
 
   for (const command of program.commands) {
     command.exitOverride()

@@ -1,6 +1,7 @@
 /**
- * Progress of a long `put` or `get`, written to stderr. On a terminal it is one line redrawn in
- * place; in a log or a pipe, a plain line every few seconds. Either way a last line sums up.
+ * Progress of a long `put`, `get` or `run --each`, written to stderr. On a terminal it is one
+ * line redrawn in place; in a log or a pipe, a plain line every few seconds. Either way a last
+ * line sums up. It counts bytes unless given a unit, such as tasks.
  */
 import { formatBytes, formatDuration, printable } from './output.js'
 
@@ -29,8 +30,15 @@ export interface ProgressStream {
 export interface ProgressInit {
   /** What is moving, such as `put data.bin`; made printable. */
   label: string
-  /** Bytes to move, when known; without it there is no bar, percentage or ETA. */
+  /** Bytes (or units) to move, when known; without it there is no bar, percentage or ETA. */
   total?: number
+  /**
+   * What is counted, as a plural noun such as `'tasks'`: figures are then whole counts
+   * (`8/20 tasks  3.2 tasks/s`).
+   *
+   * @default bytes, in binary units
+   */
+  unit?: string
   stream: ProgressStream
   /**
    * The clock, in ms.
@@ -42,7 +50,7 @@ export interface ProgressInit {
 
 /** A progress display. */
 export interface Progress {
-  /** Reports `done` bytes moved so far; draws only when enough time has passed since the last. */
+  /** Reports `done` bytes (or units) so far; draws only when enough time has passed since the last. */
   update(done: number): void
   /** Writes the closing line: bytes, time taken and rate. Later calls do nothing. */
   finish(): void
@@ -67,6 +75,7 @@ export interface Progress {
  */
 export function createProgress(init: ProgressInit): Progress {
   const { stream, total } = init
+  const figures = figuresOf(init.unit)
   const now = init.now ?? Date.now
   const label = printable(init.label)
   const tty = stream.isTTY === true
@@ -87,7 +96,7 @@ export function createProgress(init: ProgressInit): Progress {
       }
 
       drawn = at
-      const stats = { label, done, total, rate: rate(done, at - start) }
+      const stats = { label, done, total, rate: rate(done, at - start), format: figures }
 
       if (tty) {
         stream.write(`\r${statusLine(stats, stream.columns ?? DEFAULT_COLUMNS)}${CLEAR_TO_END}`)
@@ -105,8 +114,8 @@ export function createProgress(init: ProgressInit): Progress {
       const elapsed = now() - start
       const speed = rate(done, elapsed)
       const line =
-        `${label} ${formatBytes(done)} in ${formatDuration(elapsed)}` +
-        (speed === undefined ? '' : `  ${formatRate(speed)}`)
+        `${label} ${figures.amount(done)} in ${formatDuration(elapsed)}` +
+        (speed === undefined ? '' : `  ${figures.rate(speed)}`)
 
       stream.write(tty ? `\r${line}${CLEAR_TO_END}\n` : `${line}\n`)
     },
@@ -129,8 +138,35 @@ interface Stats {
   label: string
   done: number
   total: number | undefined
-  /** Bytes a second since the start, unknown before any time has passed. */
+  /** Bytes (or units) a second since the start, unknown before any time has passed. */
   rate: number | undefined
+  format: Figures
+}
+
+/** How amounts and rates read: bytes in binary units, or counts of a unit. */
+interface Figures {
+  amount(n: number): string
+  /** Done against the total: `40.0 MiB / 100.0 MiB`, `8/20 tasks`. */
+  ratio(done: number, total: number): string
+  rate(perSecond: number): string
+}
+
+function figuresOf(unit: string | undefined): Figures {
+  if (unit === undefined) {
+    return {
+      amount: formatBytes,
+      ratio: (done, total) => `${formatBytes(done)} / ${formatBytes(total)}`,
+      rate: (perSecond) => `${formatBytes(Math.round(perSecond))}/s`
+    }
+  }
+
+  const name = printable(unit)
+
+  return {
+    amount: (n) => `${n} ${name}`,
+    ratio: (done, total) => `${done}/${total} ${name}`,
+    rate: (perSecond) => `${perSecond.toFixed(1)} ${name}/s`
+  }
 }
 
 /**
@@ -138,7 +174,7 @@ interface Stats {
  * `columns` is not given, and made to fit when it is.
  */
 function statusLine(stats: Stats, columns?: number): string {
-  const { done, total, rate } = stats
+  const { done, total, rate, format } = stats
   const parts: string[] = []
 
   if (total !== undefined) {
@@ -148,12 +184,12 @@ function statusLine(stats: Stats, columns?: number): string {
 
     parts.push(
       `${Math.floor(fraction * 100)}%`,
-      `${formatBytes(done)} / ${formatBytes(total)}`,
-      rate === undefined ? '-/s' : formatRate(rate),
+      format.ratio(done, total),
+      rate === undefined ? '-/s' : format.rate(rate),
       `ETA ${eta}`
     )
   } else {
-    parts.push(formatBytes(done), rate === undefined ? '-/s' : formatRate(rate))
+    parts.push(format.amount(done), rate === undefined ? '-/s' : format.rate(rate))
   }
 
   if (columns === undefined) {
@@ -199,8 +235,4 @@ function truncate(text: string, width: number): string {
 
 function rate(done: number, elapsed: number): number | undefined {
   return elapsed > 0 ? (done / elapsed) * 1000 : undefined
-}
-
-function formatRate(rate: number): string {
-  return `${formatBytes(Math.round(rate))}/s`
 }

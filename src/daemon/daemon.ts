@@ -3,13 +3,16 @@
  * files CLI commands find it by. `mycel daemon` and `mycel join` run one.
  */
 import { randomBytes } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { ApiServer } from '../api/server.js'
+import { FileAccessError } from '../errors.js'
 import { createMeshNode } from '../node/index.js'
 import type { MeshNodeInit } from '../node/init.js'
 import type { MeshNode } from '../node/mesh-node.js'
-import { ensureDir } from '../repo/files.js'
+import { ensureDir, fileError } from '../repo/files.js'
 import { Repo } from '../repo/repo.js'
 import { removeApiFile, writeApiFile } from './api-file.js'
 
@@ -27,6 +30,7 @@ export interface DaemonInit
     | 'slots'
     | 'adverts'
     | 'store'
+    | 'tasks'
   > {
   /** The data directory, already resolved. */
   dataDir: string
@@ -74,8 +78,9 @@ export class Daemon {
 
     await ensureDir(dataDir)
     const firstRun = !(await Repo.exists(dataDir))
+    const tasks = await tasksOf(init, firstRun)
     // the node locks the data directory when it starts
-    const node = await createMeshNode({ ...withoutUndefined(init), logger })
+    const node = await createMeshNode({ ...withoutUndefined(init), ...tasks, logger })
     const token = randomBytes(32).toString('base64url')
     const api = new ApiServer({
       node,
@@ -113,6 +118,47 @@ export class Daemon {
     }
 
     this.log('stopped')
+  }
+}
+
+/**
+ * The slots and handler modules to run: those given, else the config's. The
+ * config's module paths are taken from the data directory; every module must
+ * be a file.
+ *
+ * @throws {FileAccessError} naming a module that is not a readable file
+ */
+async function tasksOf(
+  init: DaemonInit,
+  firstRun: boolean
+): Promise<Pick<MeshNodeInit, 'slots' | 'tasks'>> {
+  const config = firstRun ? undefined : (await Repo.open(init.dataDir)).config
+  const slots = init.slots ?? config?.slots ?? undefined
+  const modules =
+    init.tasks?.modules ?? config?.tasks.map((path) => resolve(init.dataDir, path)) ?? []
+
+  await assertModules(modules)
+
+  return {
+    ...(slots === undefined ? {} : { slots }),
+    tasks: { ...init.tasks, modules }
+  }
+}
+
+/**
+ * Checks that each handler module is a file, before a node is started to load it.
+ *
+ * @throws {FileAccessError} naming the first that is not
+ */
+export async function assertModules(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const info = await stat(resolve(path)).catch((err: unknown) => {
+      throw fileError('load the handler module', path, err, FileAccessError)
+    })
+
+    if (!info.isFile()) {
+      throw new FileAccessError(`cannot load the handler module ${path}: it is not a file`)
+    }
   }
 }
 

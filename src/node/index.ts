@@ -1,7 +1,9 @@
 import { join } from 'node:path'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { FsBlockstore } from 'blockstore-fs'
+import { processor } from '../adverts/resources.js'
 import { createHost } from '../net/host.js'
+import { TaskService } from '../scheduler/service.js'
 import { BlockStore } from '../store/store.js'
 import { type MeshNodeInit, resolveInit } from './init.js'
 import { MeshNode } from './mesh-node.js'
@@ -55,11 +57,39 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
     },
     resolved.store
   )
+  const tasks = new TaskService(
+    {
+      peerId: libp2p.peerId,
+      registrar: {
+        handle: (protocol, handler, options) => libp2p.handle(protocol, handler, options),
+        unhandle: (protocol) => libp2p.unhandle(protocol)
+      },
+      connectionManager: { openConnection: (peer, options) => libp2p.dial(peer, options) },
+      logger: libp2p.logger
+    },
+    {
+      mesh: resolved.mesh,
+      view: libp2p.services.adverts.view,
+      adverts: libp2p.services.adverts,
+      store: {
+        held: (cid) => store.local.has(cid),
+        owners: (cid) => store.placement.owners(cid, resolved.store.replicas),
+        getBytes: (cid) => store.getBytes(cid),
+        get: (cid) => store.get(cid),
+        put: (bytes) => store.put(bytes)
+      },
+      slots: resolved.adverts.slots ?? processor().cores,
+      labels: resolved.adverts.labels ?? {},
+      gpu: () => libp2p.services.adverts.gpuCount
+    },
+    resolved.tasks
+  )
   const node = new MeshNode({
     mesh: resolved.mesh,
     swarmKey: resolved.swarmKey,
     libp2p,
     store,
+    tasks,
     ...(resolved.repo === undefined ? {} : { repo: resolved.repo })
   })
 

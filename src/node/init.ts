@@ -21,6 +21,7 @@ import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-k
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '../repo/config.js'
 import { Repo } from '../repo/repo.js'
+import { resolveTasksInit, type TasksInit } from '../scheduler/init.js'
 import { type ResolvedStoreInit, resolveStoreInit, type StoreInit } from '../store/init.js'
 import { VERSION } from '../version.js'
 
@@ -116,6 +117,12 @@ export interface MeshNodeInit {
    */
   store?: StoreInit
 
+  /**
+   * The scheduler: handler modules run on worker threads, the built-in
+   * kinds, and the auction's and supervision's settings.
+   */
+  tasks?: TasksInit
+
   /** A datastore for the peer store and DHT records; the data directory's when one is given. */
   datastore?: Datastore
 
@@ -143,6 +150,7 @@ export interface ResolvedInit {
   adverts: Omit<AdvertServiceInit, 'mesh'>
   datastore: Datastore
   store: ResolvedStoreInit
+  tasks: TasksInit
   repo?: Repo
   logger?: ComponentLogger
 }
@@ -194,6 +202,7 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
       },
       repo !== undefined
     ),
+    tasks: init.tasks ?? {},
     ...(repo === undefined ? {} : { repo }),
     ...(init.logger === undefined ? {} : { logger: init.logger })
   }
@@ -208,6 +217,7 @@ function checkGiven(init: MeshNodeInit): void {
   if (init.slots !== undefined) assertCount('slots', init.slots)
   checkAdverts(init.adverts ?? {})
   resolveStoreInit(init.store ?? {}, init.dataDir !== undefined)
+  resolveTasksInit(init.tasks ?? {})
   if (init.targetConnections !== undefined) {
     assertCount('targetConnections', init.targetConnections)
   }

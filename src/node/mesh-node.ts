@@ -18,6 +18,9 @@ import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
 import { acquireLock, releaseLock } from '../repo/lock.js'
 import type { Repo } from '../repo/repo.js'
+import type { MapHandle, TaskHandle } from '../scheduler/handle.js'
+import type { MapItem, TaskService } from '../scheduler/service.js'
+import type { TaskSpec } from '../scheduler/task.js'
 import { parseCid } from '../store/block.js'
 import type { BlockStore, ObjectStat, PutInput, PutOptions } from '../store/store.js'
 import { VERSION } from '../version.js'
@@ -43,6 +46,7 @@ export interface MeshNodeParts {
   swarmKey: Uint8Array
   libp2p: MeshLibp2p
   store: BlockStore
+  tasks: TaskService
   repo?: Repo
 }
 
@@ -61,6 +65,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   readonly repo?: Repo
   /** The mesh's block store as this node sees it: its own blocks, the ring, repair. */
   readonly store: BlockStore
+  /** The scheduler: the kinds this node runs, and the tasks it submitted. */
+  readonly tasks: TaskService
   private readonly swarmKey: Uint8Array
   private readonly log: Logger
   private startedAt = 0
@@ -73,6 +79,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     this.peerId = parts.libp2p.peerId
     this.repo = parts.repo
     this.store = parts.store
+    this.tasks = parts.tasks
     this.log = parts.libp2p.logger.forComponent('mycel:node')
 
     this.libp2p.addEventListener('peer:connect', (evt) => {
@@ -110,6 +117,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
       // the store's figures go into the first advert
       await this.store.start()
       await this.libp2p.start()
+      await this.tasks.start()
     } catch (err) {
       await this.stop().catch((stopErr: Error) => {
         this.log.error('stopping after a failed start failed - %e', stopErr)
@@ -124,6 +132,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   /** Leaves the mesh (telling the others), closes every connection and unlocks the data directory. */
   async stop(): Promise<void> {
     try {
+      await this.tasks.stop()
       await this.store.stop()
       await this.libp2p.stop()
     } finally {
@@ -175,6 +184,38 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   /** The bytes of an object, whole (see `get`). */
   getBytes(cid: CID | string): Promise<Uint8Array> {
     return this.store.getBytes(typeof cid === 'string' ? parseCid(cid) : cid)
+  }
+
+  /**
+   * Submits a task to the mesh. The nodes that run its kind and meet its
+   * needs bid for it; the best bid wins, and this node sees it through.
+   *
+   * @throws {InvalidTaskError} when the spec is not valid
+   * @example
+   * ```ts
+   * const task = node.submit({ kind: 'sha256', inputs: [cid] })
+   * const { sha256 } = await task.result()
+   * ```
+   */
+  submit(spec: TaskSpec): TaskHandle {
+    return this.tasks.submit(spec)
+  }
+
+  /**
+   * Submits one task of a kind per item, auctioned together in batches.
+   *
+   * @example
+   * ```ts
+   * const batch = node.map('sha256', cids)
+   * const digests = await batch.results()
+   * ```
+   */
+  map(
+    kind: string,
+    items: Iterable<MapItem>,
+    options?: Omit<TaskSpec, 'kind' | 'args' | 'inputs'>
+  ): MapHandle {
+    return this.tasks.map(kind, items, options)
   }
 
   /** An object's name, size and chunks, with the peers that own and hold each chunk. */

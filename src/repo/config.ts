@@ -35,6 +35,13 @@ export interface RepoConfig {
   storeQuota: string | number
   /** Copies the mesh keeps of each block; every node of a mesh should agree. */
   replicas: number
+  /** Execution slots the node offers tasks; 0 runs none, null means one per core. */
+  slots: number | null
+  /**
+   * Handler modules whose exported functions the node runs as task kinds, on worker
+   * threads; a relative path is taken from the data directory.
+   */
+  tasks: string[]
 }
 
 /** TCP port of a daemon's libp2p listener; WebSockets listen on the next one. */
@@ -50,7 +57,9 @@ export const DEFAULT_CONFIG = {
   mdns: true,
   labels: {},
   storeQuota: '10GiB' as string | number,
-  replicas: DEFAULT_REPLICAS
+  replicas: DEFAULT_REPLICAS,
+  slots: null as number | null,
+  tasks: [] as string[]
 } satisfies RepoConfig
 
 /**
@@ -77,8 +86,21 @@ export function parseConfig(value: unknown): RepoConfig {
     mdns: assertBoolean('mdns', raw.mdns ?? DEFAULT_CONFIG.mdns),
     labels: assertLabels(raw.labels ?? DEFAULT_CONFIG.labels),
     storeQuota: assertSize('storeQuota', raw.storeQuota ?? DEFAULT_CONFIG.storeQuota),
-    replicas: assertReplicas(raw.replicas ?? DEFAULT_CONFIG.replicas)
+    replicas: assertReplicas(raw.replicas ?? DEFAULT_CONFIG.replicas),
+    slots: raw.slots === undefined || raw.slots === null ? null : assertCount('slots', raw.slots),
+    tasks: assertPaths('tasks', raw.tasks ?? DEFAULT_CONFIG.tasks)
   }
+}
+
+/** Checks a list of file paths. */
+function assertPaths(field: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((path) => typeof path !== 'string' || path === '')) {
+    throw new InvalidConfigError(
+      `expected ${field} to be a list of file paths, got ${JSON.stringify(value)?.slice(0, 60)}`
+    )
+  }
+
+  return [...value]
 }
 
 /** A size as given (bytes, or text such as `'10GiB'`), once checked. */

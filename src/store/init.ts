@@ -1,6 +1,7 @@
 /**
  * The block store's options, their defaults and their checks. Pure.
  */
+import { assertInteger } from '../checks.js'
 import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE } from './chunker.js'
 
@@ -170,14 +171,4 @@ export function parseBytes(field: string, value: unknown): number {
   }
 
   return assertInteger(field, Math.round(Number(match[1]) * factor), 0, Number.MAX_SAFE_INTEGER)
-}
-
-function assertInteger(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidConfigError(
-      `expected ${field} to be an integer from ${min} to ${max}, got ${String(value)}`
-    )
-  }
-
-  return value
 }

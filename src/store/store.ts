@@ -189,7 +189,10 @@ export class BlockStore {
   }
 
   /**
-   * Stores an object in the mesh and returns the CID that names it (its manifest's).
+   * Stores an object in the mesh and returns the CID that names it: its
+   * manifest's, or, for an object of one chunk and no name, that chunk's own
+   * raw CID (as Kubo does for a small file with raw leaves), so that a task's
+   * input can be one block that lives whole on its owners.
    *
    * @throws {StoreFullError} when the mesh has no room for it (nothing of it is left behind)
    * @throws {QuorumNotReachedError} when too few owners took a block (nothing is left behind)
@@ -225,10 +228,14 @@ export class BlockStore {
 
     try {
       let written = 0
+      let chunks = 0
+      let single: CID | undefined
       const window = new Window(PUT_WINDOW)
 
       for await (const piece of chunk(source, this.init.chunkSize)) {
         const cid = await blockCid(piece)
+        chunks++
+        single ??= cid
         builder.add(cid, piece.byteLength)
         await window.add(
           writer.writeBlock(cid, piece).then(() => {
@@ -241,6 +248,14 @@ export class BlockStore {
       }
 
       await window.drain()
+
+      if (single !== undefined && chunks === 1 && name === undefined) {
+        this.log('put %c: %d bytes as one raw block, %d copies', single, written, replicas)
+        this.track(writer.commit())
+
+        return single
+      }
+
       const { root, blocks } = await builder.finish()
 
       for (const block of blocks) {

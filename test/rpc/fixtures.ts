@@ -3,6 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
   LengthPrefixedDecoder,
+  lpStream,
   mockMuxer,
   multiaddrConnectionPair,
   type StreamPairOptions,
@@ -237,4 +238,29 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
 
   throw new Error('expected a rejection, got an answer')
+}
+
+/**
+ * Sends one request frame on a raw stream, as a peer that does not use
+ * `Channel` would, and reads the answer frame.
+ */
+export async function askRaw(
+  stream: Stream,
+  method: string,
+  body: Uint8Array,
+  maxDataLength: number
+): Promise<Frame> {
+  const lp = lpStream(stream, { maxDataLength })
+  await lp.write(
+    Frame.encode({
+      id: 7,
+      kind: Frame.Kind.REQUEST,
+      method,
+      body: body as Uint8Array<ArrayBuffer>,
+      code: '',
+      message: ''
+    })
+  )
+
+  return Frame.decode(await lp.read({ signal: AbortSignal.timeout(5_000) }))
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
 import { describe, expect, it } from 'vitest'
 import { type MeshNode, protocolId } from '../../src/index.js'
@@ -9,24 +8,13 @@ import { GetRequest, PutRequest } from '../../src/store/pb/blocks.js'
 import { MAX_BLOCK_MESSAGE } from '../../src/store/store.js'
 import { startMesh, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { askRaw } from '../rpc/fixtures.js'
 
 const PROTOCOL = protocolId('test', 'blocks')
 
 /** Sends one request frame on a raw stream and reads the answer frame. */
-async function ask(stream: Stream, method: string, body: Uint8Array): Promise<Frame> {
-  const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_MESSAGE })
-  await lp.write(
-    Frame.encode({
-      id: 7,
-      kind: Frame.Kind.REQUEST,
-      method,
-      body: body as Uint8Array<ArrayBuffer>,
-      code: '',
-      message: ''
-    })
-  )
-
-  return Frame.decode(await lp.read({ signal: AbortSignal.timeout(5_000) }))
+function ask(stream: Stream, method: string, body: Uint8Array): Promise<Frame> {
+  return askRaw(stream, method, body, MAX_BLOCK_MESSAGE)
 }
 
 async function open(from: MeshNode, to: MeshNode): Promise<Stream> {

@@ -2,6 +2,7 @@
  * `mycel daemon` and `mycel join <token>`: run a node in the foreground until
  * SIGINT or SIGTERM, then stop it cleanly and exit 0.
  */
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { Daemon, DaemonInit } from '../../daemon/daemon.js'
 import { decodeInvite } from '../../net/invite.js'
@@ -19,6 +20,8 @@ interface DaemonOptions {
   targetConnections?: number
   label: string[]
   storeQuota?: string
+  slots?: number
+  tasks: string[]
 }
 
 /** The options `daemon` and `join` share. */
@@ -42,6 +45,18 @@ function daemonOptions(cmd: Command): Command {
       '--store-quota <size>',
       "space offered to the mesh's block store, e.g. 50GiB; 0 stores nothing " +
         `(default from config, ${DEFAULT_CONFIG.storeQuota})`
+    )
+    .option(
+      '--slots <n>',
+      'execution slots for tasks; 0 runs none (default from config, else one per core)',
+      count
+    )
+    .option(
+      '--tasks <module>',
+      'a handler module whose exported functions become task kinds, run on worker threads ' +
+        '(repeatable)',
+      collect,
+      []
     )
 }
 
@@ -88,12 +103,19 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
       : { targetConnections: options.targetConnections }),
     ...(join === undefined ? {} : { join }),
     ...(options.label.length > 0 ? { labels: labelsOf(options.label) } : {}),
-    ...(options.storeQuota === undefined ? {} : { store: { quota: options.storeQuota } })
+    ...(options.storeQuota === undefined ? {} : { store: { quota: options.storeQuota } }),
+    ...(options.slots === undefined ? {} : { slots: options.slots }),
+    // modules are found from where the command runs, not from the data directory
+    ...(options.tasks.length > 0
+      ? { tasks: { modules: options.tasks.map((path) => resolve(path)) } }
+      : {})
   }
   // loaded here, so that commands which only ask a daemon do not load libp2p
-  const { Daemon } = await import('../../daemon/daemon.js')
+  const { assertModules, Daemon } = await import('../../daemon/daemon.js')
+  await assertModules(init.tasks?.modules ?? [])
   const daemon = await Daemon.start(init)
   const { node } = daemon
+  const { slots } = node.tasks.stats()
 
   print(
     formatFields([
@@ -101,7 +123,9 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
       ['mesh', node.mesh],
       ['data dir', dataDir],
       ['listening', node.multiaddrs.map((ma) => ma.toString())],
-      ['api', daemon.api.url]
+      ['api', daemon.api.url],
+      ['slots', slots.total === 0 ? '0 (runs no tasks)' : String(slots.total)],
+      ['kinds', slots.total === 0 ? '-' : node.tasks.kinds().join(', ') || '-']
     ])
   )
 

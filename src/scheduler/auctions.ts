@@ -1,0 +1,324 @@
+/**
+ * One auction round for a batch of tasks: candidates picked from the view,
+ * one call for proposals per candidate carrying every task it is asked
+ * about, the auctions closed as answers come (or once the window has passed
+ * with a bid in), one award per winner carrying all it won, and one release
+ * per loser. A burst of m tasks costs a few messages per peer, not m.
+ */
+import type { Logger, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { Auction, DEFAULT_AUCTION_WINDOW } from './auction.js'
+import { DEFAULT_CANDIDATES, type PeerOffer, pickCandidates } from './candidates.js'
+import { Acceptances, Awards, CallForProposals, Proposals, TaskRefs } from './pb/tasks.js'
+import type { TaskRecord } from './record.js'
+import type { RoomBook } from './room.js'
+import { shortId } from './submitter.js'
+import { awardOf, offerOf, pack } from './wire.js'
+
+/** How long a call for proposals may wait for its answer before the candidate counts as silent. */
+export const CFP_TIMEOUT = 5_000 // ms
+
+export interface AuctionsParts {
+  request(peer: PeerId, method: string, body: Uint8Array, timeout?: number): Promise<Uint8Array>
+  /** The live peers with what they offer, this node included. */
+  peers(): PeerOffer[]
+  /** The owners of an input block on the ring, first owner first. */
+  owners(input: string): readonly string[]
+  /** What each node has room for, as this node believes. */
+  room: RoomBook
+  candidates?: number
+  window?: number
+  log: Logger
+}
+
+export interface RoundOutcome {
+  awarded: TaskRecord[]
+  /** Tasks no live node can run; each has its `pendingReason`. */
+  unplaceable: TaskRecord[]
+  /** Tasks that got no bid this round; each has its `pendingReason`. */
+  noBid: TaskRecord[]
+  /** Whether some candidate refused for being full. */
+  busy: boolean
+}
+
+export class Auctions {
+  private readonly parts: AuctionsParts
+
+  constructor(parts: AuctionsParts) {
+    this.parts = parts
+  }
+
+  async run(batch: readonly TaskRecord[]): Promise<RoundOutcome> {
+    const outcome: RoundOutcome = { awarded: [], unplaceable: [], noBid: [], busy: false }
+    const now = Date.now()
+    const all = this.parts.peers()
+    const rooms = new Map(all.map((p) => [p.peerId, this.parts.room.get(p.peerId, p.offer, now)]))
+    const auctions = new Map<TaskRecord, Auction>()
+
+    for (const record of batch) {
+      const pick = this.pick(record, all, rooms)
+
+      if ('reason' in pick) {
+        this.pending(record, pick.reason)
+        outcome[pick.busy ? 'noBid' : 'unplaceable'].push(record)
+        outcome.busy ||= pick.busy
+        continue
+      }
+
+      record.log(now, 'candidates', undefined, pick.candidates.map(shortId).join(' '))
+      const holders = new Set(
+        record.task.inputs.flatMap((cid) => this.parts.owners(cid.toString()))
+      )
+      const window = this.parts.window ?? DEFAULT_AUCTION_WINDOW
+      auctions.set(record, new Auction(pick.candidates, now, Math.random, window, holders))
+    }
+
+    await this.collect(auctions)
+    const open = new Map(auctions)
+
+    while (open.size > 0) {
+      await this.award(open, outcome)
+    }
+
+    this.release(auctions)
+
+    for (const [record, auction] of auctions) {
+      if (record.state === 'auction') {
+        const reasons = auction.summary()
+        outcome.busy ||= reasons.includes('busy')
+        this.pending(record, `no node bid: ${reasons || 'no answer'}`)
+        outcome.noBid.push(record)
+      }
+    }
+
+    return outcome
+  }
+
+  /**
+   * Picks a task's candidates among the nodes with room for it, counting
+   * the likely winner's share against its room so a batch spreads. With no node with room
+   * that can run it, says whether any node could at all.
+   */
+  private pick(
+    record: TaskRecord,
+    all: readonly PeerOffer[],
+    rooms: Map<string, number>
+  ): { candidates: string[] } | { reason: string; busy: boolean } {
+    const { task } = record
+    const init = {
+      exclude: record.exclude,
+      d: this.parts.candidates ?? DEFAULT_CANDIDATES,
+      owners: (input: string) => this.parts.owners(input),
+      random: Math.random
+    }
+    const candidate = { kind: task.kind, needs: task.needs, inputs: task.inputs.map(String) }
+    // a node that owns the input is asked even when it looks full: it may bid a short queue
+    const owners = new Set(
+      task.inputs.flatMap((cid) => this.parts.owners(cid.toString()).slice(0, 1))
+    )
+    const withRoom = all
+      .filter((p) => (rooms.get(p.peerId) ?? 0) >= task.needs.slots || owners.has(p.peerId))
+      // free slots rank candidates from 0 to 1, below what locality weighs
+      .map((p) => ({
+        peerId: p.peerId,
+        offer: { ...p.offer, free: Math.min(p.offer.slots, rooms.get(p.peerId) ?? 0) }
+      }))
+    const pick = pickCandidates(candidate, { ...init, peers: withRoom })
+
+    if ('candidates' in pick) {
+      // the first is the likely winner; the others' reservations are released soon after
+      const first = pick.candidates[0] as string
+      rooms.set(first, (rooms.get(first) ?? 0) - task.needs.slots)
+
+      return pick
+    }
+
+    const anywhere = pickCandidates(candidate, { ...init, peers: all })
+
+    return 'reason' in anywhere
+      ? { reason: anywhere.reason, busy: false }
+      : { reason: 'waiting for room on the nodes that can run it', busy: true }
+  }
+
+  /** Sends the calls for proposals and waits until every auction may close. */
+  private async collect(auctions: Map<TaskRecord, Auction>): Promise<void> {
+    const byPeer = new Map<string, TaskRecord[]>()
+    const offers = new Map(this.parts.peers().map((p) => [p.peerId, p.offer]))
+
+    for (const [record, auction] of auctions) {
+      for (const peer of auction.candidates) {
+        byPeer.set(peer, [...(byPeer.get(peer) ?? []), record])
+      }
+    }
+
+    let wake: () => void = () => {}
+    const asked = [...byPeer].flatMap(([peer, records]) =>
+      pack(records, (r) => 200 + r.task.inputs.length * 40).map(async (group) => {
+        this.parts.room.add(
+          peer,
+          -group.reduce((n, r) => n + r.task.needs.slots, 0),
+          Date.now(),
+          offers.get(peer)
+        )
+
+        try {
+          const body = CallForProposals.encode({ offers: group.map((r) => offerOf(r.task)) })
+          const answer = Proposals.decode(
+            await this.parts.request(peerIdFromString(peer), 'cfp', body, CFP_TIMEOUT),
+            { limits: { proposals: group.length } }
+          )
+          this.parts.room.set(peer, answer.room, Date.now())
+          const byId = new Map(answer.proposals.map((p) => [p.id, p]))
+
+          for (const record of group) {
+            const proposal = byId.get(record.task.id)
+            const refusal =
+              proposal?.bid === undefined
+                ? proposal?.refusal || 'no answer for this task'
+                : undefined
+            auctions
+              .get(record)
+              ?.answer(
+                { peer, ...(proposal?.bid === undefined ? { refusal } : { bid: proposal.bid }) },
+                Date.now()
+              )
+            record.log(
+              Date.now(),
+              refusal === undefined ? 'bid' : 'refused',
+              peer,
+              refusal ?? describeBid(proposal?.bid)
+            )
+          }
+        } catch (err) {
+          for (const record of group) {
+            const reason = `no answer: ${(err as Error).message}`
+            auctions.get(record)?.answer({ peer, refusal: reason }, Date.now())
+            record.log(Date.now(), 'refused', peer, reason)
+          }
+        } finally {
+          wake()
+        }
+      })
+    )
+    const settled = Promise.allSettled(asked)
+    let done = false
+    void settled.then(() => {
+      done = true
+      wake()
+    })
+    let timer: ReturnType<typeof setTimeout> | undefined
+
+    try {
+      while (!done && ![...auctions.values()].every((a) => a.closable(Date.now()))) {
+        // wake at the latest when the last auction with a bid in may close
+        const closes = [...auctions.values()].map((a) => a.closesAt() ?? 0)
+        const wait = Math.max(...closes) - Date.now()
+        clearTimeout(timer)
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          if (wait > 0) timer = setTimeout(resolve, wait)
+        })
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Awards each open auction to its next best bid, one message per winner. */
+  private async award(open: Map<TaskRecord, Auction>, outcome: RoundOutcome): Promise<void> {
+    const byWinner = new Map<string, TaskRecord[]>()
+
+    for (const [record, auction] of open) {
+      const winner = auction.nextWinner()
+
+      if (winner === undefined || record.state !== 'auction') {
+        open.delete(record)
+        continue
+      }
+
+      byWinner.set(winner, [...(byWinner.get(winner) ?? []), record])
+    }
+
+    await Promise.all(
+      [...byWinner].flatMap(([winner, records]) =>
+        pack(records, (r) => 300 + r.task.args.length + r.task.inputs.length * 40).map(
+          async (group) => {
+            const attempts = group.map((record) => {
+              record.attempt++
+              record.awardedTo.set(record.attempt, winner)
+              return record.attempt
+            })
+            const body = Awards.encode({
+              awards: group.map((r, i) => awardOf(r.task, attempts[i] ?? 0))
+            })
+            let reasons: Map<string, string>
+
+            try {
+              const answer = Acceptances.decode(
+                await this.parts.request(peerIdFromString(winner), 'award', body),
+                {
+                  limits: { acceptances: group.length }
+                }
+              )
+              reasons = new Map(
+                answer.acceptances.map((a) => [a.id, a.accepted ? '' : a.reason || 'declined'])
+              )
+            } catch (err) {
+              reasons = new Map(
+                group.map((r) => [r.task.id, `no answer: ${(err as Error).message}`])
+              )
+            }
+
+            for (const record of group) {
+              const reason = reasons.get(record.task.id) ?? 'no answer for this task'
+
+              if (record.state !== 'auction') {
+                // a report from the winner came first and settled it
+                open.delete(record)
+              } else if (reason === '') {
+                record.awarded(winner, Date.now())
+                open.delete(record)
+                outcome.awarded.push(record)
+              } else {
+                record.log(Date.now(), 'declined', winner, reason)
+              }
+            }
+          }
+        )
+      )
+    )
+  }
+
+  /** Tells every bidder that did not win to let its reservations go: one message per peer. */
+  private release(auctions: Map<TaskRecord, Auction>): void {
+    const byPeer = new Map<string, Array<{ id: string; attempt: number }>>()
+
+    for (const [record, auction] of auctions) {
+      for (const peer of auction.losers(record.state === 'awarded' ? record.node : undefined)) {
+        byPeer.set(peer, [...(byPeer.get(peer) ?? []), { id: record.task.id, attempt: 0 }])
+      }
+    }
+
+    for (const [peer, tasks] of byPeer) {
+      this.parts.room.add(peer, tasks.length, Date.now())
+      this.parts
+        .request(peerIdFromString(peer), 'release', TaskRefs.encode({ tasks }))
+        .catch((err: Error) => {
+          this.parts.log('release to %s failed - %s', peer, err.message)
+        })
+    }
+  }
+
+  private pending(record: TaskRecord, reason: string): void {
+    if (record.pendingReason !== reason) {
+      record.log(Date.now(), 'pending', undefined, reason)
+    }
+
+    record.pendingReason = reason
+  }
+}
+
+function describeBid(bid?: { startDelay: number; runTime: number; fetchBytes: number }): string {
+  if (bid === undefined) return ''
+  return `start in ${bid.startDelay} ms, run ${bid.runTime} ms, fetch ${bid.fetchBytes} bytes`
+}

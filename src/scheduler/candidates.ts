@@ -1,0 +1,98 @@
+/**
+ * Picking whom to ask. Pure: from the view's offers, the few nodes a call
+ * for proposals goes to. Only d of them are asked, whatever the size of the
+ * mesh, so the messages per task stay flat as it grows.
+ *
+ * Nodes that can never run the task are left out. The rest are ranked by
+ * how much of the task's input they own on the ring (the first owner of a
+ * block ranks above the second), then by free slots from their adverts,
+ * with random jitter so that many submitters do not all pick the same node.
+ */
+import { explainUnplaceable, type NodeOffer, unmet } from './needs.js'
+import type { TaskNeeds } from './task.js'
+
+/** Candidates a call for proposals goes to. */
+export const DEFAULT_CANDIDATES = 3
+
+/** Weight of data locality against free slots in the ranking. */
+const LOCALITY_WEIGHT = 4
+/** Weight of the random jitter. */
+const JITTER_WEIGHT = 0.5
+
+export interface CandidateTask {
+  kind: string
+  needs: TaskNeeds
+  /** The input blocks' ring keys, as `owners` takes them. */
+  inputs: readonly string[]
+}
+
+export interface PeerOffer {
+  peerId: string
+  offer: NodeOffer
+}
+
+export interface PickInit {
+  peers: readonly PeerOffer[]
+  /** Peers not to ask (the task was lost on them); ignored when no one else could run it. */
+  exclude?: ReadonlySet<string>
+  /** How many to pick. */
+  d: number
+  /** The owners of an input on the ring, first owner first. */
+  owners(input: string): readonly string[]
+  random(): number
+}
+
+export type Pick = { candidates: string[] } | { reason: string }
+
+/** Picks the candidates for a task, or says why there are none. */
+export function pickCandidates(task: CandidateTask, init: PickInit): Pick {
+  const able = init.peers.filter(({ offer }) => unmet(task.kind, task.needs, offer) === undefined)
+
+  if (able.length === 0) {
+    return {
+      reason: explainUnplaceable(
+        task.kind,
+        task.needs,
+        init.peers.map((p) => p.offer)
+      )
+    }
+  }
+
+  const allowed =
+    init.exclude === undefined ? able : able.filter((p) => !init.exclude?.has(p.peerId))
+  const pool = allowed.length > 0 ? allowed : able
+  const locality = localityOf(task.inputs, init.owners)
+
+  return {
+    candidates: pool
+      .map((peer) => ({
+        peer: peer.peerId,
+        score:
+          LOCALITY_WEIGHT * (locality.get(peer.peerId) ?? 0) +
+          peer.offer.free / Math.max(1, peer.offer.slots) +
+          JITTER_WEIGHT * init.random()
+      }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, init.d)
+      .map(({ peer }) => peer)
+  }
+}
+
+/**
+ * How much of the inputs each peer owns, from 0 to 1: per input, 1 for its
+ * first owner, less for later ones.
+ */
+function localityOf(inputs: readonly string[], owners: PickInit['owners']): Map<string, number> {
+  const share = new Map<string, number>()
+
+  for (const input of inputs) {
+    const list = owners(input)
+
+    list.forEach((peer, position) => {
+      const weight = (list.length - position) / list.length / inputs.length
+      share.set(peer, (share.get(peer) ?? 0) + weight)
+    })
+  }
+
+  return share
+}

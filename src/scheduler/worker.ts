@@ -1,0 +1,447 @@
+/**
+ * The side of a node that wins and runs tasks: it answers calls for
+ * proposals through its bidder, takes awards, runs what it won by priority
+ * as slots free up, and reports to each submitter. While it holds tasks for
+ * a submitter it sends it a heartbeat that lists them, one message per
+ * submitter per interval however many tasks it holds. Results wait in an
+ * outbox until the submitter has taken them.
+ */
+import type { Logger, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { CID } from 'multiformats/cid'
+import { TaskCancelledError } from '../errors.js'
+import type { Handler } from '../rpc/index.js'
+import type { Bidder, Held, SelfOffer } from './bidder.js'
+import type { Handlers } from './handlers.js'
+import {
+  Acceptances,
+  Failure,
+  Proposals,
+  type Report,
+  ReportAcks,
+  Reports,
+  Status
+} from './pb/tasks.js'
+import type { JobResult } from './pool.js'
+import { MAX_INLINE_RESULT, type Task } from './task.js'
+import { pack, readAwards, readOffers, readRefs } from './wire.js'
+
+/** How often a node tells each submitter which of its tasks it holds. */
+export const DEFAULT_HEARTBEAT_INTERVAL = 500 // ms
+/** What a missing input is taken to cost to fetch, when its size is not known here. */
+const UNKNOWN_INPUT_BYTES = 1024 * 1024
+/** Reports a node keeps for a submitter that does not take them. */
+const MAX_OUTBOX = 10_000
+
+/** What the worker side needs of the node. */
+export interface WorkerParts {
+  bidder: Bidder<Awarded>
+  handlers: Handlers
+  /** Sends a request to a peer over the tasks protocol. */
+  request(peer: PeerId, method: string, body: Uint8Array): Promise<Uint8Array>
+  /** What this node offers now (kinds, slots, memory, GPUs, labels). */
+  self(): SelfOffer
+  store: {
+    /** Input bytes held here for a CID (0 when it is all here), or undefined when not here. */
+    held(cid: CID): boolean
+    getBytes(cid: CID): Promise<Uint8Array>
+    get(cid: CID): AsyncIterable<Uint8Array>
+    put(bytes: Uint8Array): Promise<CID>
+  }
+  /** Called when slots or the queue change, for the adverts. */
+  onLoad(load: { busy: number; queued: number }): void
+  heartbeatInterval: number
+  log: Logger
+}
+
+/** What an award holds until the task runs. */
+export interface Awarded {
+  task: Task
+  attempt: number
+  controller?: AbortController
+}
+
+export interface WorkerStats {
+  bids: number
+  refusals: number
+  awards: number
+  declined: number
+  completed: number
+  failed: number
+}
+
+export class TaskWorker {
+  private readonly parts: WorkerParts
+  private readonly outbox = new Map<string, Report[]>()
+  private readonly flushing = new Set<string>()
+  private timer?: ReturnType<typeof setInterval>
+  private reported = { busy: 0, queued: 0 }
+  private readonly running = new Set<Promise<void>>()
+  private readonly counters: WorkerStats = {
+    bids: 0,
+    refusals: 0,
+    awards: 0,
+    declined: 0,
+    completed: 0,
+    failed: 0
+  }
+
+  constructor(parts: WorkerParts) {
+    this.parts = parts
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.heartbeat(), this.parts.heartbeatInterval)
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+
+    for (const held of this.parts.bidder.awarded().values()) {
+      for (const task of held) {
+        task.award?.controller?.abort(new TaskCancelledError('the node is stopping'))
+      }
+    }
+
+    await Promise.allSettled([...this.running])
+  }
+
+  stats(): WorkerStats {
+    return { ...this.counters }
+  }
+
+  /** The methods this side serves. */
+  handlers(): Record<string, Handler> {
+    const { bidder } = this.parts
+
+    return {
+      cfp: async (body, { peer }) => {
+        const offers = readOffers(body).map((offer) => ({
+          ...offer,
+          fetchBytes: this.fetchBytes(offer.inputs)
+        }))
+        const answers = bidder.propose(peer.toString(), offers, this.parts.self(), Date.now())
+        this.loadChanged()
+
+        return Proposals.encode({
+          room: bidder.room,
+          proposals: answers.map((answer, i) => {
+            const id = offers[i]?.id ?? ''
+
+            if ('bid' in answer) {
+              this.counters.bids++
+              return { id, bid: answer.bid, refusal: '' }
+            }
+
+            this.counters.refusals++
+            return { id, refusal: answer.refusal }
+          })
+        })
+      },
+
+      award: async (body, { peer }) => {
+        const now = Date.now()
+        const acceptances = readAwards(body).map(({ task, attempt }) => {
+          const answer = bidder.award(peer.toString(), task.id, { task, attempt }, now)
+
+          if ('reason' in answer) {
+            this.counters.declined++
+            return { id: task.id, accepted: false, reason: answer.reason }
+          }
+
+          this.counters.awards++
+          return { id: task.id, accepted: true, reason: '' }
+        })
+        this.pump()
+
+        return Acceptances.encode({ acceptances })
+      },
+
+      release: async (body, { peer }) => {
+        bidder.release(
+          peer.toString(),
+          readRefs(body).map((ref) => ref.id)
+        )
+        this.loadChanged()
+
+        return new Uint8Array(0)
+      },
+
+      cancel: async (body, { peer }) => {
+        for (const ref of readRefs(body)) {
+          this.cancel(peer.toString(), ref.id)
+        }
+
+        this.loadChanged()
+        return new Uint8Array(0)
+      }
+    }
+  }
+
+  /** A submitter left the mesh: nobody will take the results of its tasks. */
+  submitterLeft(submitter: string): void {
+    for (const held of this.parts.bidder.dropSubmitter(submitter)) {
+      held.award?.controller?.abort(new TaskCancelledError('the submitter left the mesh'))
+    }
+
+    this.outbox.delete(submitter)
+    this.loadChanged()
+  }
+
+  private cancel(submitter: string, id: string): void {
+    const held = this.parts.bidder.cancel(submitter, id)
+    held?.award?.controller?.abort(new TaskCancelledError('the submitter cancelled the task'))
+  }
+
+  private fetchBytes(inputs: readonly CID[]): number {
+    return inputs.reduce(
+      (sum, cid) => sum + (this.parts.store.held(cid) ? 0 : UNKNOWN_INPUT_BYTES),
+      0
+    )
+  }
+
+  /** Starts queued tasks while slots are free. */
+  private pump(): void {
+    const now = Date.now()
+
+    for (
+      let held = this.parts.bidder.next(now);
+      held !== undefined;
+      held = this.parts.bidder.next(now)
+    ) {
+      const run = this.run(held).finally(() => this.running.delete(run))
+      this.running.add(run)
+    }
+
+    this.loadChanged()
+  }
+
+  private async run(held: Held<Awarded>): Promise<void> {
+    const award = held.award as Awarded
+    const { task, attempt } = award
+    const controller = new AbortController()
+    award.controller = controller
+    const startedAt = Date.now()
+    this.send(held.submitter, { ...blank(task.id, attempt), status: Status.RUNNING })
+    let report: Report
+
+    try {
+      const result = await this.parts.handlers.run({
+        id: task.id,
+        kind: task.kind,
+        args: task.args,
+        inputs: this.inputs(task.inputs),
+        timeout: task.timeout,
+        signal: controller.signal,
+        onProgress: (fraction, message) =>
+          this.progress(held.submitter, task.id, attempt, fraction, message)
+      })
+      report = {
+        ...blank(task.id, attempt),
+        status: Status.DONE,
+        ...(await this.deliverable(result))
+      }
+      this.counters.completed++
+    } catch (err) {
+      report = { ...blank(task.id, attempt), status: Status.FAILED, ...failureOf(err) }
+      this.counters.failed++
+    }
+
+    report.elapsed = Date.now() - startedAt
+    this.parts.bidder.finish(held, Date.now(), report.status === Status.DONE)
+
+    if (
+      !(
+        report.failure === Failure.CANCELLED &&
+        controller.signal.reason instanceof TaskCancelledError
+      )
+    ) {
+      this.send(held.submitter, report)
+    }
+
+    this.pump()
+  }
+
+  /** A result as a report carries it: inline when small, else stored in the mesh and sent by CID. */
+  private async deliverable(result: JobResult): Promise<Partial<Report>> {
+    if ('json' in result && Buffer.byteLength(result.json) <= MAX_INLINE_RESULT) {
+      return { json: result.json }
+    }
+
+    if ('bytes' in result && result.bytes.byteLength <= MAX_INLINE_RESULT) {
+      return { bytes: result.bytes as Uint8Array<ArrayBuffer> }
+    }
+
+    const bytes = 'json' in result ? new TextEncoder().encode(result.json) : result.bytes
+    const cid = await this.parts.store.put(bytes)
+
+    return { cid: cid.bytes as Uint8Array<ArrayBuffer>, cidJson: 'json' in result }
+  }
+
+  private inputs(cids: readonly CID[]): Run['inputs'] {
+    const { store } = this.parts
+
+    return {
+      length: cids.length,
+      cids: cids.map((cid) => cid.toString()),
+      bytes: (i) => store.getBytes(at(cids, i)),
+      stream: (i) => store.get(at(cids, i))
+    }
+  }
+
+  private progress(
+    submitter: string,
+    id: string,
+    attempt: number,
+    fraction: number,
+    message?: string
+  ): void {
+    const report = {
+      ...blank(id, attempt),
+      status: Status.RUNNING,
+      progress: fraction,
+      message: message ?? ''
+    }
+    const queued = this.outbox.get(submitter)
+    const index = queued?.findIndex((r) => r.id === id && r.status === Status.RUNNING) ?? -1
+
+    if (queued !== undefined && index >= 0) {
+      queued[index] = report
+      return
+    }
+
+    this.send(submitter, report)
+  }
+
+  /** Queues a report for a submitter and sends the queue on the next turn. */
+  private send(submitter: string, report: Report): void {
+    const queued = this.outbox.get(submitter) ?? []
+
+    if (queued.length >= MAX_OUTBOX) {
+      queued.shift()
+    }
+
+    queued.push(report)
+    this.outbox.set(submitter, queued)
+
+    if (!this.flushing.has(submitter)) {
+      this.flushing.add(submitter)
+      setImmediate(() => {
+        this.flushing.delete(submitter)
+        void this.flush(submitter)
+      })
+    }
+  }
+
+  /** Every submitter hears which of its tasks this node holds. */
+  private heartbeat(): void {
+    for (const [submitter, held] of this.parts.bidder.awarded()) {
+      const queued = this.outbox.get(submitter) ?? []
+      const reported = new Set(queued.map((r) => r.id))
+      const beats = held
+        .filter((h) => h.award !== undefined && !reported.has(h.id))
+        .map((h) => ({
+          ...blank(h.id, (h.award as Awarded).attempt),
+          status: h.state === 'running' ? Status.RUNNING : Status.QUEUED
+        }))
+
+      this.outbox.set(submitter, [...queued, ...beats])
+    }
+
+    for (const submitter of this.outbox.keys()) {
+      void this.flush(submitter)
+    }
+  }
+
+  /** Sends a submitter its reports; results stay queued until it acknowledges them. */
+  private async flush(submitter: string): Promise<void> {
+    const reports = this.outbox.get(submitter)
+
+    if (reports === undefined || reports.length === 0) {
+      return
+    }
+
+    this.outbox.delete(submitter)
+    const peer = peerIdFromString(submitter)
+
+    for (const batch of pack(reports, reportSize)) {
+      try {
+        const answer = ReportAcks.decode(
+          await this.parts.request(peer, 'report', Reports.encode({ reports: batch }))
+        )
+        const superseded = answer.acks.filter((ack) => !ack.accepted && ack.reason === 'superseded')
+
+        for (const ack of superseded) {
+          this.cancel(submitter, ack.id)
+        }
+      } catch (err) {
+        // results are sent again with the next heartbeat; progress and heartbeats are not needed again
+        const keep = batch.filter((r) => r.status === Status.DONE || r.status === Status.FAILED)
+        this.parts.log('reports to %s failed, %d kept - %e', submitter, keep.length, err)
+        this.outbox.set(submitter, [...keep, ...(this.outbox.get(submitter) ?? [])])
+      }
+    }
+  }
+
+  /** Passes the load on to the adverts when it moved since it was last passed on. */
+  private loadChanged(): void {
+    const load = this.parts.bidder.load
+
+    if (load.busy !== this.reported.busy || load.queued !== this.reported.queued) {
+      this.reported = load
+      this.parts.onLoad(load)
+    }
+  }
+}
+
+type Run = Parameters<Handlers['run']>[0]
+
+function blank(id: string, attempt: number): Report {
+  return {
+    id,
+    attempt,
+    status: Status.QUEUED,
+    progress: 0,
+    message: '',
+    cidJson: false,
+    failure: Failure.ERROR,
+    error: '',
+    elapsed: 0
+  }
+}
+
+function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {
+  const error = err instanceof Error ? err.message : String(err)
+  const failure =
+    err instanceof Error
+      ? ({
+          TaskTimeoutError: Failure.TIMEOUT,
+          WorkerCrashedError: Failure.CRASHED,
+          TaskCancelledError: Failure.CANCELLED,
+          BlockNotFoundError: Failure.UNRUNNABLE,
+          InvalidCidError: Failure.UNRUNNABLE
+        }[err.name] ?? Failure.ERROR)
+      : Failure.ERROR
+
+  return { failure, error }
+}
+
+function reportSize(report: Report): number {
+  return (
+    64 +
+    (report.json?.length ?? 0) +
+    (report.bytes?.byteLength ?? 0) +
+    report.error.length +
+    report.message.length
+  )
+}
+
+function at(cids: readonly CID[], i: number): CID {
+  const cid = cids[i]
+
+  if (cid === undefined) {
+    throw new RangeError(`the task has ${cids.length} inputs; there is no input ${i}`)
+  }
+
+  return cid
+}
