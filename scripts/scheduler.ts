@@ -12,8 +12,8 @@
  *   npm run bench:scheduler -- --scale 1 --json
  *
  * Every result is checked; a wrong one fails the run. `--scale` multiplies
- * the task counts (a smoke run uses 0.1). Prints a table and, with --json,
- * one JSON object.
+ * the task counts (a smoke run uses 0.1). Prints a table, then the figures
+ * as one JSON object (alone with --json).
  */
 import '../src/polyfill.js'
 import { createHash, randomBytes } from 'node:crypto'
@@ -175,9 +175,7 @@ try {
     data: await data(nodes, count(200))
   }
 
-  if (values.json) {
-    console.log(JSON.stringify(figures))
-  } else {
+  if (!values.json) {
     console.table({
       'no-op throughput': {
         figure: `${figures.noop.perSecond} tasks/s`,
@@ -197,6 +195,8 @@ try {
       }
     })
   }
+
+  console.log(JSON.stringify(figures))
 } finally {
   await Promise.allSettled(nodes.map((node) => node.stop()))
 }

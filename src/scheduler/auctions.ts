@@ -75,12 +75,13 @@ export class Auctions {
 
     await this.collect(auctions)
     const open = new Map(auctions)
+    const winners = new Map<TaskRecord, string>()
 
     while (open.size > 0) {
-      await this.award(open, outcome)
+      await this.award(open, outcome, winners)
     }
 
-    this.release(auctions)
+    this.release(auctions, winners)
 
     for (const [record, auction] of auctions) {
       if (record.state === 'auction') {
@@ -225,7 +226,11 @@ export class Auctions {
   }
 
   /** Awards each open auction to its next best bid, one message per winner. */
-  private async award(open: Map<TaskRecord, Auction>, outcome: RoundOutcome): Promise<void> {
+  private async award(
+    open: Map<TaskRecord, Auction>,
+    outcome: RoundOutcome,
+    winners: Map<TaskRecord, string>
+  ): Promise<void> {
     const byWinner = new Map<string, TaskRecord[]>()
 
     for (const [record, auction] of open) {
@@ -273,11 +278,17 @@ export class Auctions {
               const reason = reasons.get(record.task.id) ?? 'no answer for this task'
 
               if (record.state !== 'auction') {
-                // a report from the winner came first and settled it
+                // a report from the winner came first and settled it, or the task was cancelled
                 open.delete(record)
+                winners.set(record, winner)
+
+                if (record.state === 'cancelled' && reason === '') {
+                  this.cancel(winner, record)
+                }
               } else if (reason === '') {
                 record.awarded(winner, Date.now())
                 open.delete(record)
+                winners.set(record, winner)
                 outcome.awarded.push(record)
               } else {
                 record.log(Date.now(), 'declined', winner, reason)
@@ -290,11 +301,11 @@ export class Auctions {
   }
 
   /** Tells every bidder that did not win to let its reservations go: one message per peer. */
-  private release(auctions: Map<TaskRecord, Auction>): void {
+  private release(auctions: Map<TaskRecord, Auction>, winners: Map<TaskRecord, string>): void {
     const byPeer = new Map<string, Array<{ id: string; attempt: number }>>()
 
     for (const [record, auction] of auctions) {
-      for (const peer of auction.losers(record.state === 'awarded' ? record.node : undefined)) {
+      for (const peer of auction.losers(winners.get(record))) {
         byPeer.set(peer, [...(byPeer.get(peer) ?? []), { id: record.task.id, attempt: 0 }])
       }
     }
@@ -307,6 +318,14 @@ export class Auctions {
           this.parts.log('release to %s failed - %s', peer, err.message)
         })
     }
+  }
+
+  /** Tells a winner that the task it accepted was cancelled while the award was on its way. */
+  private cancel(winner: string, record: TaskRecord): void {
+    const body = TaskRefs.encode({ tasks: [{ id: record.task.id, attempt: record.attempt }] })
+    this.parts.request(peerIdFromString(winner), 'cancel', body).catch((err: Error) => {
+      this.parts.log('cancel to %s failed - %s', winner, err.message)
+    })
   }
 
   private pending(record: TaskRecord, reason: string): void {

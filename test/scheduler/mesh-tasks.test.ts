@@ -1,37 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
-import { createMeshNode, type MeshNode, type MeshNodeInit } from '../../src/index.js'
+import { createMeshNode, type MeshNode } from '../../src/index.js'
 import { localInit, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
-
-/** Starts `count` nodes of one mesh, each with its own options, and waits until each sees every other run tasks. */
-async function startTaskMesh(inits: MeshNodeInit[], nodes: MeshNode[]): Promise<MeshNode[]> {
-  const [first, ...rest] = inits
-  const seed = await createMeshNode(localInit({ mesh: 'tasks', ...first }))
-  nodes.push(seed)
-
-  for (const init of rest) {
-    nodes.push(await createMeshNode(localInit({ join: seed.invite(), ...init })))
-  }
-
-  await meshSees(nodes, nodes.length)
-
-  return nodes
-}
-
-/** Waits until every node's view holds `size` peers with their kinds. */
-async function meshSees(nodes: readonly MeshNode[], size: number): Promise<void> {
-  await waitFor(
-    () =>
-      nodes.every(
-        (node) =>
-          node.view.size === size &&
-          node.view.entries().every((e) => e.advert.slots?.total === 0 || e.advert.kinds.length > 0)
-      ),
-    { message: `the views never held ${size} peers with their kinds`, timeout: 20_000 }
-  )
-}
+import { startTaskMesh } from './task-mesh.js'
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')

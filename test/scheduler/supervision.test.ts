@@ -1,0 +1,108 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { MeshNode } from '../../src/index.js'
+import { trackNodes } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+import { startTaskMesh } from './task-mesh.js'
+
+const HANDLERS = resolve(import.meta.dirname, 'fixtures/handlers.mjs')
+
+/** Requests the task protocol served on all nodes, by method. */
+function served(nodes: readonly MeshNode[]): Record<string, number> {
+  const total: Record<string, number> = {}
+
+  for (const node of nodes) {
+    for (const [method, n] of Object.entries(node.tasks.stats().protocol.served)) {
+      total[method] = (total[method] ?? 0) + n
+    }
+  }
+
+  return total
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0)
+}
+
+describe('supervising tasks', () => {
+  const nodes = trackNodes()
+
+  it('cancels a task running on another node: its handler stops and its slot frees', async () => {
+    await startTaskMesh([{ slots: 0 }, { slots: 1 }], nodes)
+    const [submitter, worker] = nodes as [MeshNode, MeshNode]
+    const task = submitter.submit({ kind: 'sleep', args: 60_000 })
+    await waitFor(() => task.info().state === 'running' && worker.tasks.stats().slots.busy === 1)
+
+    task.cancel()
+
+    await expect(task.result()).rejects.toMatchObject({ name: 'TaskCancelledError' })
+    await waitFor(() => worker.tasks.stats().slots.busy === 0, {
+      message: 'the worker kept running a cancelled task'
+    })
+    // the slot takes the next task at once, not after the sleep would have ended
+    expect(await submitter.submit({ kind: 'echo', args: 'next' }).result()).toBe('next')
+    expect(worker.tasks.stats().worker).toMatchObject({ completed: 1 })
+  })
+
+  it('keeps a task that needs a GPU pending while no node has one, and says so', async () => {
+    await startTaskMesh([{}, {}], nodes)
+    const task = nodes[0]!.submit({ kind: 'echo', needs: { gpu: 1 } })
+
+    await waitFor(() => task.info().pendingReason !== undefined)
+    expect(task.info()).toMatchObject({ state: 'pending', attempts: 0 })
+    expect(task.info().pendingReason).toMatch(/GPU/)
+    task.cancel()
+  })
+
+  it('fails a task that takes its worker thread down three times as poisoned, whatever its retries', async () => {
+    await startTaskMesh(
+      [
+        { slots: 0 },
+        { slots: 1, tasks: { modules: [HANDLERS] } },
+        { slots: 1, tasks: { modules: [HANDLERS] } }
+      ],
+      nodes
+    )
+    const task = nodes[0]!.submit({ kind: 'exit', retries: 10 })
+
+    await expect(task.result()).rejects.toMatchObject({
+      name: 'TaskFailedError',
+      message: expect.stringMatching(/^poisoned: the task took its worker down 3 times; last: /)
+    })
+    const failures = task.info().history.filter((entry) => entry.event === 'failed')
+    expect(failures).toHaveLength(3)
+    // the workers are whole again and run the next task
+    expect(await nodes[0]!.submit({ kind: 'double', args: 21 }).result()).toEqual({ doubled: 42 })
+  })
+
+  it('sends as many messages per task in a mesh of 7 workers as in one of 3', async () => {
+    const perTask = async (workers: number): Promise<number> => {
+      const mesh = await startTaskMesh(
+        [{ slots: 0 }, ...Array.from({ length: workers }, () => ({ slots: 1 }))],
+        []
+      )
+      nodes.push(...mesh)
+      const before = sum(served(mesh))
+
+      for (let i = 0; i < 30; i++) {
+        expect(await mesh[0]!.submit({ kind: 'echo', args: i }).result()).toBe(i)
+      }
+
+      // releases are sent without waiting: let them land before counting
+      await waitFor(() => served(mesh).release === (served(mesh).cfp ?? 0) - 30, {
+        message: 'the losers of the auctions were not all told'
+      })
+      const messages = (sum(served(mesh)) - before) / 30
+      await Promise.all(nodes.splice(0).map((node) => node.stop()))
+
+      return messages
+    }
+
+    const small = await perTask(3)
+    const large = await perTask(7)
+
+    // three calls for proposals, an award, two releases and the reports
+    expect(small).toBeGreaterThanOrEqual(7)
+    expect(large).toBeLessThan(small * 1.15)
+  })
+})
