@@ -121,8 +121,9 @@ export class Bidder<T> {
 
   /**
    * Answers a call for proposals: a bid that reserves, or a refusal with the
-   * reason. Tasks whose inputs this node holds are reserved first, then by
-   * priority, so a full node keeps the work it is best placed for.
+   * reason. Tasks with the fewest bytes to fetch (those whose inputs are all
+   * here come first) are reserved first, then by priority, so a full node
+   * keeps the work it is best placed for.
    */
   propose(
     submitter: string,
@@ -314,7 +315,7 @@ export class Bidder<T> {
 
     if (offer.needs.memory > self.memoryFree) {
       return {
-        refusal: `this node has ${Math.floor(self.memoryFree)} MiB free, the task needs ${offer.needs.memory}`
+        refusal: `this node has ${Math.floor(self.memoryFree)} MiB free, the task needs ${offer.needs.memory} MiB`
       }
     }
 
@@ -324,6 +325,8 @@ export class Bidder<T> {
       return { refusal: 'this node already holds the task' }
     }
 
+    // a new call for the same task replaces the earlier bid: its answer,
+    // bid or refusal, is the one the submitter goes by
     if (existing !== undefined) {
       this.drop(existing)
     }
@@ -382,11 +385,11 @@ export class Bidder<T> {
       }
     }
 
-    if (running < this.slots && ahead === 0) {
-      return 0
-    }
+    const spread = Math.round(ahead / Math.max(1, this.slots))
 
-    return Math.round(ahead / Math.max(1, this.slots))
+    // every slot busy: the task waits for one, even when the running tasks
+    // are past what they were expected to take
+    return running >= this.slots ? Math.max(1, spread) : spread
   }
 
   private drop(held: Held<T>): void {
