@@ -43,6 +43,8 @@ export interface RoundOutcome {
 
 export class Auctions {
   private readonly parts: AuctionsParts
+  /** Rounds whose releases went out: a bid that comes in later is released at once. */
+  private readonly released = new WeakSet<Map<TaskRecord, Auction>>()
 
   constructor(parts: AuctionsParts) {
     this.parts = parts
@@ -190,6 +192,17 @@ export class Auctions {
               refusal ?? describeBid(proposal?.bid)
             )
           }
+
+          // bids that came after the round's releases went out are released on their own
+          if (this.released.has(auctions)) {
+            const late = group.filter((r) => byId.get(r.task.id)?.bid !== undefined)
+            if (late.length > 0) {
+              this.sendRelease(
+                peer,
+                late.map((r) => ({ id: r.task.id, attempt: 0 }))
+              )
+            }
+          }
         } catch (err) {
           for (const record of group) {
             const reason = `no answer: ${(err as Error).message}`
@@ -311,13 +324,19 @@ export class Auctions {
     }
 
     for (const [peer, tasks] of byPeer) {
-      this.parts.room.add(peer, tasks.length, Date.now())
-      this.parts
-        .request(peerIdFromString(peer), 'release', TaskRefs.encode({ tasks }))
-        .catch((err: Error) => {
-          this.parts.log('release to %s failed - %s', peer, err.message)
-        })
+      this.sendRelease(peer, tasks)
     }
+
+    this.released.add(auctions)
+  }
+
+  private sendRelease(peer: string, tasks: Array<{ id: string; attempt: number }>): void {
+    this.parts.room.add(peer, tasks.length, Date.now())
+    this.parts
+      .request(peerIdFromString(peer), 'release', TaskRefs.encode({ tasks }))
+      .catch((err: Error) => {
+        this.parts.log('release to %s failed - %s', peer, err.message)
+      })
   }
 
   /** Tells a winner that the task it accepted was cancelled while the award was on its way. */

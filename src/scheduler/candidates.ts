@@ -3,10 +3,14 @@
  * for proposals goes to. Only d of them are asked, whatever the size of the
  * mesh, so the messages per task stay flat as it grows.
  *
- * Nodes that can never run the task are left out. The rest are ranked by
- * how much of the task's input they own on the ring (the first owner of a
- * block ranks above the second), then by free slots from their adverts,
- * with random jitter so that many submitters do not all pick the same node.
+ * Nodes that can never run the task are left out. The rest are ranked by a
+ * score: how much of the task's input they own on the ring (a block's first
+ * owner counts fully, later owners less), weighted four times the share of
+ * free slots from their adverts, plus random jitter so that many submitters
+ * do not all pick the same node. A node that first-owns all the input always
+ * ranks above one that owns none; a later owner of a copy, or an owner of a
+ * small part of many inputs, can rank below an idle node that owns nothing,
+ * where moving the data costs less than waiting would.
  */
 import { explainUnplaceable, type NodeOffer, unmet } from './needs.js'
 import type { TaskNeeds } from './task.js'

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import {
   explainUnplaceable,
   formatNeeds,
-  type NodeOffer,
   offerOf,
   parseNeeds,
   unmet
@@ -10,27 +9,12 @@ import {
 import type { TaskNeeds } from '../../src/scheduler/task.js'
 import { advert } from '../adverts/fixtures.js'
 import { thrown } from '../helpers/errors.js'
+import { offer } from './offers.js'
 
 const MIB = 1024 * 1024
 
 function needs(overrides: Partial<TaskNeeds> = {}): TaskNeeds {
   return { slots: 1, memory: 0, gpu: 0, labels: {}, ...overrides }
-}
-
-/** A node that runs `sha256` with 4 slots, 8 GiB and no GPU; override what a test is about. */
-function offer(overrides: Partial<Omit<NodeOffer, 'kinds'>> & { kinds?: string[] } = {}) {
-  const { kinds = ['sha256'], ...rest } = overrides
-
-  return {
-    slots: 4,
-    free: 4,
-    memory: 8192,
-    memoryFree: 8192,
-    gpu: 0,
-    labels: {},
-    ...rest,
-    kinds: new Set(kinds)
-  } satisfies NodeOffer
 }
 
 /** The message `parseNeeds` refuses `text` with, after checking the error's name. */

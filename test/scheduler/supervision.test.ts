@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { MeshNode } from '../../src/index.js'
+import type { MeshNode, TaskHandle } from '../../src/index.js'
 import { trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 import { startTaskMesh } from './task-mesh.js'
@@ -84,12 +84,22 @@ describe('supervising tasks', () => {
       nodes.push(...mesh)
       const before = sum(served(mesh))
 
+      const tasks: TaskHandle[] = []
+
       for (let i = 0; i < 30; i++) {
-        expect(await mesh[0]!.submit({ kind: 'echo', args: i }).result()).toBe(i)
+        const task = mesh[0]!.submit({ kind: 'echo', args: i })
+        expect(await task.result()).toBe(i)
+        tasks.push(task)
       }
 
-      // releases are sent without waiting: let them land before counting
-      await waitFor(() => served(mesh).release === (served(mesh).cfp ?? 0) - 30, {
+      // every bidder that lost is told, late ones too; bids and releases may
+      // still be on their way, so let them land before counting
+      const losers = (): number =>
+        tasks.reduce(
+          (n, task) => n + task.info().history.filter((e) => e.event === 'bid').length - 1,
+          0
+        )
+      await waitFor(() => served(mesh).release === losers(), {
         message: 'the losers of the auctions were not all told'
       })
       const messages = (sum(served(mesh)) - before) / 30

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type CandidateTask,
+  type PeerOffer,
+  type Pick,
+  type PickInit,
+  pickCandidates
+} from '../../src/scheduler/candidates.js'
+import { offerOf } from '../../src/scheduler/needs.js'
+import type { TaskNeeds } from '../../src/scheduler/task.js'
+import { advert } from '../adverts/fixtures.js'
+import { type OfferOverrides, offer } from './offers.js'
+
+const GIB = 1024 * 1024 * 1024
+
+/** A node that runs `sha256` with 4 slots, all free, 8 GiB and no GPU; override what a test is about. */
+function peer(peerId: string, overrides: OfferOverrides = {}): PeerOffer {
+  return { peerId, offer: offer(overrides) }
+}
+
+/** A 1-slot `sha256` task with no inputs; override what a test is about. */
+function task(
+  overrides: { needs?: Partial<TaskNeeds>; inputs?: string[]; kind?: string } = {}
+): CandidateTask {
+  return {
+    kind: overrides.kind ?? 'sha256',
+    inputs: overrides.inputs ?? [],
+    needs: { slots: 1, memory: 0, gpu: 0, labels: {}, ...overrides.needs }
+  }
+}
+
+/** A random function that returns `values` in turn. */
+function sequence(...values: number[]): () => number {
+  let i = 0
+
+  return () => values[i++ % values.length] ?? 0
+}
+
+/** Picks among `peers` with no jitter and no input owned by anyone, unless told otherwise. */
+function pick(t: CandidateTask, peers: PeerOffer[], init: Partial<PickInit> = {}): Pick {
+  return pickCandidates(t, { peers, d: 10, owners: () => [], random: () => 0, ...init })
+}
+
+/** The owners of each input, first owner first, as a ring would give them. */
+function ring(owners: Record<string, string[]>): PickInit['owners'] {
+  return (input) => owners[input] ?? []
+}
+
+describe('pickCandidates filtering', () => {
+  it('leaves out the peers that could never run the task, whatever their load', () => {
+    const t = task({ needs: { slots: 2, memory: 4096, gpu: 1, labels: { zone: 'eu' } } })
+    const able = { gpu: 1, labels: { zone: 'eu', os: 'linux' } }
+    const peers = [
+      peer('other-kind', { ...able, kinds: ['render'] }),
+      peer('able', able),
+      peer('one-slot', { ...able, slots: 1, free: 1 }),
+      peer('little-memory', { ...able, memory: 2048, memoryFree: 2048 }),
+      peer('no-gpu', { ...able, gpu: 0 }),
+      peer('other-zone', { ...able, labels: { zone: 'us' } }),
+      peer('no-label', { gpu: 1 }),
+      peer('full', { ...able, free: 0, memoryFree: 0 })
+    ]
+
+    expect(pick(t, peers)).toEqual({ candidates: ['able', 'full'] })
+  })
+
+  it('returns at most d, the best of them', () => {
+    const peers = [
+      peer('one', { free: 1 }),
+      peer('four', { free: 4 }),
+      peer('none', { free: 0 }),
+      peer('three', { free: 3 }),
+      peer('two', { free: 2 })
+    ]
+
+    expect(pick(task(), peers, { d: 3 })).toEqual({ candidates: ['four', 'three', 'two'] })
+    expect(pick(task(), peers, { d: 1 })).toEqual({ candidates: ['four'] })
+    expect(pick(task(), peers, { d: 9 })).toEqual({
+      candidates: ['four', 'three', 'two', 'one', 'none']
+    })
+  })
+
+  it('skips the excluded peers, even the best', () => {
+    const peers = [peer('best'), peer('good', { free: 2 }), peer('poor', { free: 0 })]
+
+    expect(pick(task(), peers, { exclude: new Set(['best']), d: 2 })).toEqual({
+      candidates: ['good', 'poor']
+    })
+  })
+
+  it('asks the excluded peers after all when no other peer could run the task', () => {
+    const peers = [peer('lost', { free: 0 }), peer('render-only', { kinds: ['render'] })]
+
+    expect(pick(task(), peers, { exclude: new Set(['lost']) })).toEqual({ candidates: ['lost'] })
+  })
+})
+
+describe('pickCandidates ranking', () => {
+  it('ranks by the share of slots free, from the adverts', () => {
+    const from = (peerId: string, slots: { total: number; busy: number; queued: number }) => ({
+      peerId,
+      offer: offerOf(advert({ kinds: ['sha256'], slots, memory: { total: 8 * GIB, free: GIB } }))
+    })
+    const peers = [
+      from('big-but-busy', { total: 16, busy: 8, queued: 4 }),
+      from('small-and-idle', { total: 2, busy: 0, queued: 0 }),
+      from('half', { total: 4, busy: 1, queued: 1 }),
+      from('queued-up', { total: 4, busy: 4, queued: 3 })
+    ]
+
+    expect(pick(task(), peers)).toEqual({
+      candidates: ['small-and-idle', 'half', 'big-but-busy', 'queued-up']
+    })
+  })
+
+  it('puts the holders of the input first, the first owner before the second', () => {
+    const peers = [
+      peer('idle'),
+      peer('second', { free: 0 }),
+      peer('first', { free: 0 }),
+      peer('half', { free: 2 })
+    ]
+    const owners = ring({ block: ['first', 'second'] })
+
+    expect(pick(task({ inputs: ['block'] }), peers, { owners })).toEqual({
+      candidates: ['first', 'second', 'idle', 'half']
+    })
+  })
+
+  it('ranks by how much of the input a peer owns', () => {
+    const peers = [peer('none'), peer('one', { free: 0 }), peer('two', { free: 0 })]
+    const owners = ring({ a: ['two'], b: ['two'], c: ['one'] })
+
+    expect(pick(task({ inputs: ['a', 'b', 'c'] }), peers, { owners })).toEqual({
+      candidates: ['two', 'one', 'none']
+    })
+  })
+
+  it('ranks holders first within the d it returns', () => {
+    const peers = [peer('idle-1'), peer('idle-2'), peer('holder', { free: 0 })]
+    const owners = ring({ block: ['holder', 'not-a-peer'] })
+
+    expect(pick(task({ inputs: ['block'] }), peers, { owners, d: 1 })).toEqual({
+      candidates: ['holder']
+    })
+  })
+
+  it('does not let the jitter put a non-holder above the holder', () => {
+    const peers = [peer('idle'), peer('holder', { free: 0 })]
+    const owners = ring({ block: ['holder'] })
+
+    for (const random of [sequence(0.999, 0), sequence(0, 0.999), sequence(0.999)]) {
+      expect(pick(task({ inputs: ['block'] }), peers, { owners, random })).toEqual({
+        candidates: ['holder', 'idle']
+      })
+    }
+  })
+
+  it('breaks ties between equal peers by the jitter', () => {
+    const peers = [peer('a'), peer('b'), peer('c')]
+
+    expect(pick(task(), peers, { random: sequence(0.1, 0.9, 0.5) })).toEqual({
+      candidates: ['b', 'c', 'a']
+    })
+    expect(pick(task(), peers, { random: sequence(0.8, 0.2, 0.6) })).toEqual({
+      candidates: ['a', 'c', 'b']
+    })
+  })
+
+  it('does not let the jitter outweigh a whole share of free slots', () => {
+    const peers = [peer('full', { free: 0 }), peer('idle')]
+
+    expect(pick(task(), peers, { random: sequence(0.999, 0) })).toEqual({
+      candidates: ['idle', 'full']
+    })
+  })
+})
+
+describe('pickCandidates reasons', () => {
+  it('says there is no live node when there are no peers', () => {
+    expect(pick(task(), [])).toEqual({ reason: 'no live node' })
+  })
+
+  it('says no node runs the kind', () => {
+    const peers = [peer('a', { kinds: ['render'] }), peer('b', { kinds: [] })]
+
+    expect(pick(task(), peers)).toEqual({ reason: 'no live node runs kind "sha256"' })
+  })
+
+  it('names the label no runner offers', () => {
+    const peers = [peer('a', { labels: { zone: 'us' } }), peer('b')]
+
+    expect(pick(task({ needs: { labels: { zone: 'eu' } } }), peers)).toEqual({
+      reason: 'no live node that runs "sha256" offers label zone=eu'
+    })
+  })
+
+  it('names the total need no runner meets, with the most any has', () => {
+    const peers = [peer('a', { gpu: 1 }), peer('b', { slots: 2, free: 2 })]
+
+    expect(pick(task({ needs: { gpu: 2 } }), peers)).toEqual({
+      reason: 'no live node that runs "sha256" has 2 GPUs (the most is 1)'
+    })
+    expect(pick(task({ needs: { slots: 8 } }), peers)).toEqual({
+      reason: 'no live node that runs "sha256" has 8 slots (the most is 4)'
+    })
+    expect(pick(task({ needs: { memory: 16_384 } }), peers)).toEqual({
+      reason: 'no live node that runs "sha256" has 16384 MiB of memory (the most is 8192 MiB)'
+    })
+  })
+
+  it('gives the reason whatever peers are excluded', () => {
+    const peers = [peer('a', { kinds: ['render'] })]
+
+    expect(pick(task(), peers, { exclude: new Set(['a']) })).toEqual({
+      reason: 'no live node runs kind "sha256"'
+    })
+  })
+})
