@@ -180,6 +180,40 @@ export class Bidder<T> {
     return { accepted: true }
   }
 
+  /**
+   * Takes a task offered without an auction (a direct award), but only when
+   * it can start at once: a slot is free and nothing is queued for one.
+   * Otherwise it is declined, and the submitter asks for bids instead.
+   */
+  claim(
+    submitter: string,
+    offer: OfferedTask,
+    award: T,
+    self: SelfOffer,
+    now: number
+  ): { accepted: true } | { reason: string } {
+    const existing = this.held.get(key(submitter, offer.id))
+
+    if (existing !== undefined && existing.state !== 'reserved') {
+      // the same award again, after an answer that was lost
+      return { accepted: true }
+    }
+
+    if (this.busySlots + this.queuedSlots + offer.needs.slots > this.slots) {
+      return {
+        reason: `busy: ${this.busySlots} of ${this.slots} slots running, ${this.queuedSlots} queued`
+      }
+    }
+
+    const [answer] = this.propose(submitter, [offer], self, now)
+
+    if (answer === undefined || 'refusal' in answer) {
+      return { reason: answer?.refusal ?? 'no answer' }
+    }
+
+    return this.award(submitter, offer.id, award, now)
+  }
+
   /** Lets go of bids a submitter did not take; returns how many it held. */
   release(submitter: string, ids: readonly string[]): number {
     let released = 0

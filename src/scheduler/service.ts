@@ -141,6 +141,7 @@ export class TaskService {
       owners: (input) => parts.store.owners(this.inputCid(input)),
       candidates: this.init.candidates,
       window: this.init.auctionWindow,
+      direct: this.init.directAwards,
       heartbeatTimeout: this.init.heartbeatTimeout,
       onChange: (record, change) => this.changed(record, change),
       log: this.log.newScope('submitter')

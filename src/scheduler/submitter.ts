@@ -396,8 +396,10 @@ export class Submitter {
         batch.push(this.queue.pop() as TaskRecord)
       }
 
+      // a task alone, with nothing queued or in auction behind it, may be placed directly
+      const lone = batch.length === 1 && this.queue.size === 0 && this.inAuction === 0
       this.inAuction += batch.length
-      void this.round(batch)
+      void this.round(batch, lone)
     }
   }
 
@@ -428,13 +430,13 @@ export class Submitter {
     )
   }
 
-  private async round(batch: TaskRecord[]): Promise<void> {
+  private async round(batch: TaskRecord[], lone: boolean): Promise<void> {
     for (const record of batch) {
       record.state = 'auction'
     }
 
     try {
-      const outcome = await this.auctions.run(batch)
+      const outcome = await this.auctions.run(batch, lone)
 
       for (const record of outcome.unplaceable) {
         record.state = 'pending'

@@ -63,8 +63,9 @@ export function offerOf(task: Task): Offer {
   }
 }
 
-export function awardOf(task: Task, attempt: number): Award {
-  return { ...offerOf(task), attempt, args: task.args, timeout: task.timeout }
+/** An award of a task; `direct` when it is offered without an auction. */
+export function awardOf(task: Task, attempt: number, direct = false): Award {
+  return { ...offerOf(task), attempt, args: task.args, timeout: task.timeout, direct }
 }
 
 /** A call for proposals' offers, checked, with their inputs as CIDs. */
@@ -79,7 +80,9 @@ export function readOffers(
 }
 
 /** An award's tasks, checked. */
-export function readAwards(body: Uint8Array): Array<{ task: Task; attempt: number }> {
+export function readAwards(
+  body: Uint8Array
+): Array<{ task: Task; attempt: number; direct: boolean }> {
   const { awards } = decode('award', () => Awards.decode(body, { limits: { awards: MAX_BATCH } }))
 
   return awards.map((award) => {
@@ -112,7 +115,8 @@ export function readAwards(body: Uint8Array): Array<{ task: Task; attempt: numbe
         timeout: award.timeout,
         retries: 0
       },
-      attempt: award.attempt
+      attempt: award.attempt,
+      direct: award.direct
     }
   })
 }

@@ -141,8 +141,17 @@ export class TaskWorker {
 
       award: async (body, { peer }) => {
         const now = Date.now()
-        const acceptances = readAwards(body).map(({ task, attempt }) => {
-          const answer = bidder.award(peer.toString(), task.id, { task, attempt }, now)
+        const acceptances = readAwards(body).map(({ task, attempt, direct }) => {
+          const submitter = peer.toString()
+          const answer = direct
+            ? bidder.claim(
+                submitter,
+                { ...task, fetchBytes: this.fetchBytes(task.inputs) },
+                { task, attempt },
+                this.parts.self(),
+                now
+              )
+            : bidder.award(submitter, task.id, { task, attempt }, now)
 
           if ('reason' in answer) {
             this.counters.declined++

@@ -748,6 +748,44 @@ describe('Bidder', () => {
     })
   })
 
+  describe('claim (a direct award)', () => {
+    it('takes a task at once on a free slot, queued to run next', () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+
+      expect(b.claim('alice', offer('a'), 'award a', self, 0)).toEqual({ accepted: true })
+      expect(b.load).toEqual({ busy: 0, queued: 1 })
+      expect(b.next(0)?.award).toBe('award a')
+    })
+
+    it('declines while every slot is running or spoken for, so the submitter asks for bids', () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+      start(b, offer('running'), 0)
+
+      expect(b.claim('alice', offer('a'), 'award a', self, 0)).toEqual({
+        reason: 'busy: 1 of 1 slots running, 0 queued'
+      })
+      expect(b.get('alice', 'a')).toBeUndefined()
+      // a queue has room, so an auction's bid is still possible
+      bidOf(ask(b, offer('b'), 0))
+    })
+
+    it('declines what the node cannot run, with the reason', () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+
+      expect(b.claim('alice', offer('a', { kind: 'paint' }), 'x', self, 0)).toEqual({
+        reason: 'this node does not run "paint"'
+      })
+    })
+
+    it('answers the same claim again as taken, once', () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+
+      b.claim('alice', offer('a'), 'award a', self, 0)
+      expect(b.claim('alice', offer('a'), 'award a', self, 1)).toEqual({ accepted: true })
+      expect(b.load).toEqual({ busy: 0, queued: 1 })
+    })
+  })
+
   describe('cancel', () => {
     it('drops a queued task and frees its slots', () => {
       const b = bidder({ slots: 1, queueDepth: 1 })

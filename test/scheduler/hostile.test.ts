@@ -68,7 +68,13 @@ describe('the task protocol under bad input', () => {
     expect(Proposals.decode(unknown.body).proposals[0]?.refusal).toMatch(/does not run "mine"/)
 
     // an award for a task it never bid on, and one with arguments that are not JSON
-    const award = (id: string, args: string) => ({ ...offer(id), attempt: 1, args, timeout: 1_000 })
+    const award = (id: string, args: string) => ({
+      ...offer(id),
+      attempt: 1,
+      args,
+      timeout: 1_000,
+      direct: false
+    })
     const stray = await ask(attacker, victim, 'award', Awards.encode({ awards: [award('d', '1')] }))
     expect(Acceptances.decode(stray.body).acceptances[0]).toMatchObject({
       accepted: false,

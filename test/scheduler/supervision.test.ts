@@ -75,44 +75,58 @@ describe('supervising tasks', () => {
     expect(await nodes[0]!.submit({ kind: 'double', args: 21 }).result()).toEqual({ doubled: 42 })
   })
 
-  it('sends as many messages per task in a mesh of 7 workers as in one of 3', async () => {
-    const perTask = async (workers: number): Promise<number> => {
-      const mesh = await startTaskMesh(
-        [{ slots: 0 }, ...Array.from({ length: workers }, () => ({ slots: 1 }))],
-        []
-      )
-      nodes.push(...mesh)
-      const before = sum(served(mesh))
+  /** Messages served per task over 30 tasks run one after another on `workers` one-slot workers. */
+  async function messagesPerTask(workers: number, directAwards: boolean): Promise<number> {
+    const mesh = await startTaskMesh(
+      [
+        { slots: 0, tasks: { directAwards } },
+        ...Array.from({ length: workers }, () => ({ slots: 1 }))
+      ],
+      []
+    )
+    nodes.push(...mesh)
+    const before = sum(served(mesh))
+    const tasks: TaskHandle[] = []
 
-      const tasks: TaskHandle[] = []
-
-      for (let i = 0; i < 30; i++) {
-        const task = mesh[0]!.submit({ kind: 'echo', args: i })
-        expect(await task.result()).toBe(i)
-        tasks.push(task)
-      }
-
-      // every bidder that lost is told, late ones too; bids and releases may
-      // still be on their way, so let them land before counting
-      const losers = (): number =>
-        tasks.reduce(
-          (n, task) => n + task.info().history.filter((e) => e.event === 'bid').length - 1,
-          0
-        )
-      await waitFor(() => served(mesh).release === losers(), {
-        message: 'the losers of the auctions were not all told'
-      })
-      const messages = (sum(served(mesh)) - before) / 30
-      await Promise.all(nodes.splice(0).map((node) => node.stop()))
-
-      return messages
+    for (let i = 0; i < 30; i++) {
+      const task = mesh[0]!.submit({ kind: 'echo', args: i })
+      expect(await task.result()).toBe(i)
+      tasks.push(task)
     }
 
-    const small = await perTask(3)
-    const large = await perTask(7)
+    // every bidder that lost is told, late ones too; bids and releases may
+    // still be on their way, so let them land before counting
+    const losers = (): number =>
+      tasks.reduce(
+        (n, task) =>
+          n + Math.max(0, task.info().history.filter((e) => e.event === 'bid').length - 1),
+        0
+      )
+    await waitFor(() => (served(mesh).release ?? 0) === losers(), {
+      message: 'the losers of the auctions were not all told'
+    })
+    const messages = (sum(served(mesh)) - before) / 30
+    await Promise.all(nodes.splice(0).map((node) => node.stop()))
 
-    // three calls for proposals, an award, two releases and the reports
+    return messages
+  }
+
+  it('sends as many messages per auctioned task in a mesh of 7 workers as in one of 3', async () => {
+    const small = await messagesPerTask(3, false)
+    const large = await messagesPerTask(7, false)
+
+    // three calls for proposals, an award, two releases and the report
     expect(small).toBeGreaterThanOrEqual(7)
+    expect(large).toBeLessThan(small * 1.15)
+  })
+
+  it('places a lone task on an idle node with two messages, whatever the size of the mesh', async () => {
+    const small = await messagesPerTask(3, true)
+    const large = await messagesPerTask(7, true)
+
+    // the direct award and the report; an award declined by a busy node adds an auction
+    expect(small).toBeGreaterThanOrEqual(2)
+    expect(small).toBeLessThan(2.5)
     expect(large).toBeLessThan(small * 1.15)
   })
 })

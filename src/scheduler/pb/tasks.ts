@@ -1170,6 +1170,7 @@ export interface Award {
   needs?: Needs
   priority: number
   timeout: number
+  direct: boolean
 }
 
 export namespace Award {
@@ -1224,6 +1225,11 @@ export namespace Award {
           w.uint32(obj.timeout)
         }
 
+        if ((obj.direct != null && obj.direct !== false)) {
+          w.uint32(72)
+          w.bool(obj.direct)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1235,7 +1241,8 @@ export namespace Award {
           args: '',
           inputs: [],
           priority: 0,
-          timeout: 0
+          timeout: 0,
+          direct: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1280,6 +1287,10 @@ export namespace Award {
             }
             case 8: {
               obj.timeout = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.direct = reader.bool()
               break
             }
             default: {
@@ -1365,6 +1376,13 @@ export namespace Award {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.direct`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1440,6 +1458,11 @@ export namespace Award {
     value: number
   }
 
+  export interface AwardDirectFieldEvent {
+    field: '$.direct'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Award>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Award.codec())
   }
@@ -1448,7 +1471,7 @@ export namespace Award {
     return decodeMessage(buf, Award.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Award>): Generator<AwardIdFieldEvent | AwardAttemptFieldEvent | AwardKindFieldEvent | AwardArgsFieldEvent | AwardInputsFieldEvent | AwardNeedsSlotsFieldEvent | AwardNeedsMemoryFieldEvent | AwardNeedsGpuFieldEvent | AwardNeedsLabelsKeyFieldEvent | AwardNeedsLabelsValueFieldEvent | AwardPriorityFieldEvent | AwardTimeoutFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Award>): Generator<AwardIdFieldEvent | AwardAttemptFieldEvent | AwardKindFieldEvent | AwardArgsFieldEvent | AwardInputsFieldEvent | AwardNeedsSlotsFieldEvent | AwardNeedsMemoryFieldEvent | AwardNeedsGpuFieldEvent | AwardNeedsLabelsKeyFieldEvent | AwardNeedsLabelsValueFieldEvent | AwardPriorityFieldEvent | AwardTimeoutFieldEvent | AwardDirectFieldEvent> {
     return streamMessage(buf, Award.codec(), opts)
   }
 }
@@ -1619,6 +1642,12 @@ export namespace Awards {
     index: number
   }
 
+  export interface AwardsAwardsDirectFieldEvent {
+    field: '$.awards[].direct'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<Awards>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Awards.codec())
   }
@@ -1627,7 +1656,7 @@ export namespace Awards {
     return decodeMessage(buf, Awards.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Awards>): Generator<AwardsAwardsIdFieldEvent | AwardsAwardsAttemptFieldEvent | AwardsAwardsKindFieldEvent | AwardsAwardsArgsFieldEvent | AwardsAwardsInputsFieldEvent | AwardsAwardsNeedsSlotsFieldEvent | AwardsAwardsNeedsMemoryFieldEvent | AwardsAwardsNeedsGpuFieldEvent | AwardsAwardsNeedsLabelsKeyFieldEvent | AwardsAwardsNeedsLabelsValueFieldEvent | AwardsAwardsPriorityFieldEvent | AwardsAwardsTimeoutFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Awards>): Generator<AwardsAwardsIdFieldEvent | AwardsAwardsAttemptFieldEvent | AwardsAwardsKindFieldEvent | AwardsAwardsArgsFieldEvent | AwardsAwardsInputsFieldEvent | AwardsAwardsNeedsSlotsFieldEvent | AwardsAwardsNeedsMemoryFieldEvent | AwardsAwardsNeedsGpuFieldEvent | AwardsAwardsNeedsLabelsKeyFieldEvent | AwardsAwardsNeedsLabelsValueFieldEvent | AwardsAwardsPriorityFieldEvent | AwardsAwardsTimeoutFieldEvent | AwardsAwardsDirectFieldEvent> {
     return streamMessage(buf, Awards.codec(), opts)
   }
 }
