@@ -17,8 +17,14 @@ import { unmet } from './needs.js'
 import { TaskQueue } from './queue.js'
 import type { TaskNeeds } from './task.js'
 
-/** Queued slot units a node takes per slot, beyond those running. */
-export const DEFAULT_QUEUE_DEPTH = 8
+/**
+ * Queued slot units a node takes per slot, beyond those running. Deep
+ * enough that a slot running short tasks does not run dry while the next
+ * auction round is out (at 8, no-op tasks ran at two thirds the rate); the
+ * bids' start delays still spread longer tasks, as each queued task adds to
+ * the delay a node bids.
+ */
+export const DEFAULT_QUEUE_DEPTH = 32
 /** How long a bid's reservation holds. */
 export const DEFAULT_RESERVATION_TTL = 2_000 // ms
 /** What a kind is expected to take before any has been timed. */

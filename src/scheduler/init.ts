@@ -63,7 +63,7 @@ export interface TasksInit {
   /**
    * Queued slot units a node takes per slot beyond those running.
    *
-   * @default 8
+   * @default 32
    */
   queueDepth?: number
 

@@ -123,7 +123,7 @@ describe('Bidder', () => {
       expect(bidOf(ask(bidder({ reservationTtl: 500 }), offer('a'), 0)).expires).toBe(500)
     })
 
-    it('takes slots × (1 + queueDepth) slot units, the queue depth by default 8', () => {
+    it('takes slots × (1 + queueDepth) slot units, the queue depth by default 32', () => {
       expect(bidder({ slots: 3, queueDepth: 2 }).room).toBe(9)
       expect(new Bidder({ slots: 2, gpu: 0 }).room).toBe(2 * (1 + DEFAULT_QUEUE_DEPTH))
     })
