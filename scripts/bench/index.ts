@@ -52,17 +52,25 @@ const runs = Number(values.runs ?? (values.smoke ? 1 : 3))
 const scale = Number(values.scale ?? (values.smoke ? 0.02 : 1))
 const count = counts(scale)
 
-function cpuSeconds(system: BenchSystem): number {
-  return system.processes.reduce((sum, p) => sum + procFigures(p.pid).cpu, 0)
+/** CPU seconds each of a system's processes has used so far. */
+function cpuSeconds(system: BenchSystem): number[] {
+  return system.processes.map((p) => procFigures(p.pid).cpu)
 }
 
-/** Runs one workload on one system, with its CPU ms per task across the system's processes. */
+/**
+ * Runs one workload on one system, with its CPU ms per task summed over the
+ * system's processes (`cpuMs`), and per process (`cpuMs <name>`).
+ */
 async function measure(system: BenchSystem, workload: Workload): Promise<Record<string, number>> {
   const n = count[workload]
   const before = cpuSeconds(system)
   const figures = await system.run(workload, n)
+  const used = cpuSeconds(system).map((after, i) => ((after - (before[i] ?? 0)) * 1000) / n)
+  const byProcess = Object.fromEntries(
+    system.processes.map((p, i) => [`cpuMs ${p.name}`, round(used[i] ?? Number.NaN)])
+  )
 
-  return { ...figures, cpuMs: round(((cpuSeconds(system) - before) * 1000) / n) }
+  return { ...figures, cpuMs: round(used.reduce((a, b) => a + b, 0)), ...byProcess }
 }
 
 const swarmKey = text(generateSwarmKey())

@@ -178,12 +178,14 @@ export class AdvertService implements Startable {
   }
 
   /**
-   * Updates the slot figures and tells the mesh at once.
+   * Updates the slot figures and tells the mesh at once, or with the next
+   * periodic advert when `soon` is false (a change the mesh need not hear
+   * at once, such as one more task queued on a node already busy).
    *
    * @throws {InvalidConfigError} when busy slots would exceed the total
    */
-  setSlots(slots: Partial<Slots>): void {
-    if (this.builder.setSlots(slots)) {
+  setSlots(slots: Partial<Slots>, { soon = true }: { soon?: boolean } = {}): void {
+    if (this.builder.setSlots(slots) && soon) {
       this.publishSoon()
     }
   }

@@ -93,7 +93,8 @@ export class Bidder<T> {
   private readonly held = new Map<string, Held<T>>()
   private readonly queue = new TaskQueue<Held<T>>()
   private readonly runTimes = new Map<string, number>()
-  private readonly slots: number
+  /** Execution slots. */
+  readonly slots: number
   private gpu: number
   private readonly limit: number
   private readonly ttl: number

@@ -355,8 +355,13 @@ export class WorkerPool {
       return
     }
 
-    const late = new TaskTimeoutError(`the task ran past its timeout of ${job.timeout} ms`)
-    entry.timer = setTimeout(() => void this.kill(thread, late), Math.min(job.timeout, MAX_TIMER))
+    entry.timer = setTimeout(
+      () => {
+        const late = new TaskTimeoutError(`the task ran past its timeout of ${job.timeout} ms`)
+        void this.kill(thread, late)
+      },
+      Math.min(job.timeout, MAX_TIMER)
+    )
   }
 
   private receive(thread: Thread, message: ThreadMessage): void {

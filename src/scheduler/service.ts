@@ -36,7 +36,10 @@ export interface TaskServiceParts {
   mesh: string
   view: MeshView
   /** Where slots and kinds go into this node's adverts. */
-  adverts: { setSlots(slots: Partial<Slots>): void; setKinds(kinds: readonly string[]): void }
+  adverts: {
+    setSlots(slots: Partial<Slots>, options?: { soon?: boolean }): void
+    setKinds(kinds: readonly string[]): void
+  }
   store: {
     held(cid: CID): boolean
     owners(cid: CID): readonly string[]
@@ -128,7 +131,7 @@ export class TaskService {
         }
       },
       store: parts.store,
-      onLoad: (load) => parts.adverts.setSlots(load),
+      onLoad: (load, urgent) => parts.adverts.setSlots(load, { soon: urgent }),
       heartbeatInterval: this.init.heartbeatInterval,
       log: this.log.newScope('worker')
     })

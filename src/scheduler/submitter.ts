@@ -31,6 +31,13 @@ export const MAX_FINISHED = 10_000
 export const MAX_IN_AUCTION = 1_024
 /** Tasks in one auction round. */
 export const ROUND_SIZE = 128
+/**
+ * Under a backlog, while the nodes hold at least this many of our tasks
+ * beyond their slots, a round waits until it can take this many...
+ */
+const MIN_ROUND = 16
+/** ...for at most this long. */
+const GATHER_WAIT = 100 // ms
 /** The first retry's delay; each next one doubles, up to `MAX_BACKOFF`. */
 const BASE_BACKOFF = 100 // ms
 const MAX_BACKOFF = 10_000 // ms
@@ -70,6 +77,10 @@ export class Submitter {
   private readonly auctions: Auctions
   private readonly room = new RoomBook()
   private probing?: ReturnType<typeof setTimeout>
+  /** Tasks awarded to a node and not yet ended or lost. */
+  private readonly out = new Set<TaskRecord>()
+  /** A small round held back for more room: its timer, or 'done' once it ran out. */
+  private gathering?: ReturnType<typeof setTimeout> | 'done'
   private inAuction = 0
   private scheduled = false
   private supervisor?: ReturnType<typeof setInterval>
@@ -102,6 +113,7 @@ export class Submitter {
     this.running = false
     clearInterval(this.supervisor)
     clearTimeout(this.probing)
+    this.stopGathering()
 
     for (const timer of this.timers) {
       clearTimeout(timer)
@@ -217,6 +229,7 @@ export class Submitter {
     if (record.state === 'auction' && record.awardedTo.get(report.attempt) === from) {
       // the winner's report overtook its answer to the award
       record.awarded(from, Date.now())
+      this.out.add(record)
     }
 
     const current = record.node === from && record.attempt === report.attempt
@@ -337,6 +350,7 @@ export class Submitter {
 
   private retry(record: TaskRecord, delay: number): void {
     this.counters.retried++
+    this.out.delete(record)
     record.state = 'pending'
     record.node = undefined
     record.progress = undefined
@@ -390,11 +404,25 @@ export class Submitter {
         return
       }
 
+      // under a backlog, room that frees a task at a time is gathered into
+      // larger rounds (fewer messages a task) while the nodes' queues hold
+      // enough of ours to keep their slots busy; a round starts after
+      // GATHER_WAIT at the latest
+      if (
+        take < Math.min(MIN_ROUND, this.queue.size) &&
+        this.queuedOut() >= MIN_ROUND &&
+        this.gather()
+      ) {
+        return
+      }
+
       const batch: TaskRecord[] = []
 
       while (batch.length < take && this.queue.size > 0) {
         batch.push(this.queue.pop() as TaskRecord)
       }
+
+      this.stopGathering()
 
       // a task alone, with nothing queued or in auction behind it, may be placed directly
       const lone = batch.length === 1 && this.queue.size === 0 && this.inAuction === 0
@@ -449,6 +477,7 @@ export class Submitter {
       }
 
       for (const record of outcome.awarded) {
+        this.out.add(record)
         this.parts.onChange(record, 'state')
       }
     } catch (err) {
@@ -464,6 +493,38 @@ export class Submitter {
       this.inAuction -= batch.length
       this.schedule()
     }
+  }
+
+  /** Tasks of ours the nodes hold beyond their slots: what keeps them busy while a round waits. */
+  private queuedOut(): number {
+    const slots = this.parts.peers().reduce((n, p) => n + p.offer.slots, 0)
+
+    return this.out.size - slots
+  }
+
+  /**
+   * Whether to wait for more room before the next round: true until
+   * GATHER_WAIT has passed since the first small round was held back.
+   */
+  private gather(): boolean {
+    if (this.gathering === 'done') {
+      return false
+    }
+
+    this.gathering ??= setTimeout(() => {
+      this.gathering = 'done'
+      this.schedule()
+    }, GATHER_WAIT)
+
+    return true
+  }
+
+  private stopGathering(): void {
+    if (this.gathering !== 'done') {
+      clearTimeout(this.gathering)
+    }
+
+    this.gathering = undefined
   }
 
   /** Looks again once beliefs about room have gone stale, should room appear where no answer showed it. */
@@ -505,6 +566,7 @@ export class Submitter {
   }
 
   private settle(record: TaskRecord, state: TaskState, result?: ResultValue, error?: Error): void {
+    this.out.delete(record)
     record.state = state
     record.finishedAt = Date.now()
     this.queue.delete(record)

@@ -220,12 +220,20 @@ describe('tasks at the command line, across daemon processes', () => {
     await workers[0]!.exited
     const infos = await allSlept(client, ids, ms)
 
-    for (const { id } of running) {
-      const info = infos.find((each) => each.id === id) as TaskInfo
+    // a task may have ended on the killed node in the moment before the kill;
+    // the others were lost with it and ran again elsewhere
+    const wasRunning = infos.filter((info) => running.some((r) => r.id === info.id))
+    const lost = wasRunning.filter((info) =>
+      info.history.some((entry) => entry.event === 'lost' && entry.peer === ranOn[0])
+    )
+    expect(lost.length).toBeGreaterThan(0)
+
+    for (const info of wasRunning) {
+      expect(lost.includes(info) || info.node === ranOn[0]).toBe(true)
+    }
+
+    for (const info of lost) {
       expect(info.node).not.toBe(ranOn[0])
-      expect(info.history.some((entry) => entry.event === 'lost' && entry.peer === ranOn[0])).toBe(
-        true
-      )
     }
   })
 
