@@ -131,7 +131,9 @@ export class TaskService {
         }
       },
       store: parts.store,
-      onLoad: (load, urgent) => parts.adverts.setSlots(load, { soon: urgent }),
+      // the load rides the next periodic advert: under churn it changes many
+      // times a second, and those who hand this node work hear of it in answers
+      onLoad: (load) => parts.adverts.setSlots(load, { soon: false }),
       heartbeatInterval: this.init.heartbeatInterval,
       log: this.log.newScope('worker')
     })

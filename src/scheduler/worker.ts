@@ -48,12 +48,8 @@ export interface WorkerParts {
     get(cid: CID): AsyncIterable<Uint8Array>
     put(bytes: Uint8Array): Promise<CID>
   }
-  /**
-   * Called when slots or the queue change, for the adverts: `urgent` when
-   * the node went from having a free slot to having none, or back, which the
-   * mesh should hear at once; other changes can wait for the next advert.
-   */
-  onLoad(load: { busy: number; queued: number }, urgent: boolean): void
+  /** Called when slots or the queue change, for the adverts. */
+  onLoad(load: { busy: number; queued: number }): void
   heartbeatInterval: number
   log: Logger
 }
@@ -401,11 +397,8 @@ export class TaskWorker {
     const load = this.parts.bidder.load
 
     if (load.busy !== this.reported.busy || load.queued !== this.reported.queued) {
-      const free = ({ busy, queued }: typeof load): boolean =>
-        busy + queued < this.parts.bidder.slots
-      const urgent = free(load) !== free(this.reported)
       this.reported = load
-      this.parts.onLoad(load, urgent)
+      this.parts.onLoad(load)
     }
   }
 }
