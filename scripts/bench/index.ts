@@ -10,8 +10,8 @@
  * each; BullMQ as a redis-server (persistence off), a submitter and two
  * workers of concurrency 1. The four workloads of `workloads.ts` then run on
  * both, alternating which goes first, so that machine noise hits both alike.
- * A small untimed pass of every workload warms both first (a fresh process
- * runs its hot paths cold). CPU time is read from /proc around each workload and summed over a
+ * An untimed pass of every workload at half the counts warms both first (a
+ * fresh process runs its hot paths cold). CPU time is read from /proc around each workload and summed over a
  * system's processes, redis-server included. The floor, a raw round trip
  * over one reused libp2p stream between two processes, runs alongside.
  *
@@ -99,8 +99,9 @@ try {
   }
   const floor: Runs = []
 
-  // a fresh process runs its hot paths cold: one small untimed pass warms both systems alike
-  const warm = counts(scale / 10)
+  // a fresh process runs its hot paths cold, and V8 optimises them only after many
+  // calls: an untimed pass at half the counts warms both systems alike
+  const warm = counts(scale / 2)
   for (const workload of workloads) {
     for (const system of [mycel, bullmq]) await system.run(workload, warm[workload])
   }

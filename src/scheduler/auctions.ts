@@ -41,6 +41,13 @@ export interface AuctionsParts {
   log: Logger
 }
 
+export interface RoundOptions {
+  /** A task with nothing queued or in auction behind it: offered directly first, unless direct awards are off. */
+  lone?: boolean
+  /** Candidates each task is asked of, when not `parts.candidates`. */
+  candidates?: number
+}
+
 export interface RoundOutcome {
   awarded: TaskRecord[]
   /** Tasks no live node can run; each has its `pendingReason`. */
@@ -60,11 +67,9 @@ export class Auctions {
     this.parts = parts
   }
 
-  /**
-   * Runs one round for `batch`. A `lone` task (nothing else queued or in
-   * auction) is first offered directly, unless direct awards are off.
-   */
-  async run(batch: readonly TaskRecord[], lone = false): Promise<RoundOutcome> {
+  /** Runs one round for `batch`. */
+  async run(batch: readonly TaskRecord[], options: RoundOptions = {}): Promise<RoundOutcome> {
+    const { lone = false } = options
     const outcome: RoundOutcome = { awarded: [], unplaceable: [], noBid: [], busy: false }
     const now = Date.now()
     const all = this.parts.peers()
@@ -72,7 +77,7 @@ export class Auctions {
     const auctions = new Map<TaskRecord, Auction>()
 
     for (const record of batch) {
-      const pick = this.pick(record, all, rooms)
+      const pick = this.pick(record, all, rooms, options.candidates)
 
       if ('reason' in pick) {
         this.pending(record, pick.reason)
@@ -131,12 +136,13 @@ export class Auctions {
   private pick(
     record: TaskRecord,
     all: readonly PeerOffer[],
-    rooms: Map<string, number>
+    rooms: Map<string, number>,
+    d = this.parts.candidates ?? DEFAULT_CANDIDATES
   ): { candidates: string[] } | { reason: string; busy: boolean } {
     const { task } = record
     const init = {
       exclude: record.exclude,
-      d: this.parts.candidates ?? DEFAULT_CANDIDATES,
+      d,
       owners: (input: string) => this.parts.owners(input),
       random: Math.random
     }

@@ -12,7 +12,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
-import { Auctions, type AuctionsParts } from './auctions.js'
+import { Auctions, type AuctionsParts, type RoundOptions } from './auctions.js'
 import { DEFAULT_CANDIDATES } from './candidates.js'
 import { Failure, type Report, ReportAcks, Status, TaskRefs } from './pb/tasks.js'
 import { TaskQueue } from './queue.js'
@@ -397,7 +397,13 @@ export class Submitter {
    */
   private dispatch(): void {
     while (this.running && this.queue.size > 0 && this.inAuction < MAX_IN_AUCTION) {
-      const take = Math.min(ROUND_SIZE, MAX_IN_AUCTION - this.inAuction, this.budget())
+      const most = Math.min(ROUND_SIZE, MAX_IN_AUCTION - this.inAuction)
+      const { room, asked } = this.budget()
+      // more waits than an auction among d can take: each task is asked of
+      // its one best node with room instead, so each node's room is spent
+      // once, not d times, and no losers need telling
+      const backlog = this.queue.size > Math.min(most, asked)
+      const take = Math.min(most, backlog ? room : asked)
 
       if (take < 1) {
         this.probe()
@@ -427,18 +433,21 @@ export class Submitter {
       // a task alone, with nothing queued or in auction behind it, may be placed directly
       const lone = batch.length === 1 && this.queue.size === 0 && this.inAuction === 0
       this.inAuction += batch.length
-      void this.round(batch, lone)
+      void this.round(batch, { lone, ...(backlog ? { candidates: 1 } : {}) })
     }
   }
 
-  /** Tasks the mesh has room to auction now. */
-  private budget(): number {
+  /**
+   * The room the mesh has now, in slot units, and the tasks it can take in
+   * auctions that each ask d candidates.
+   */
+  private budget(): { room: number; asked: number } {
     const now = Date.now()
     const peers = this.parts.peers().filter((p) => p.offer.slots > 0)
 
     if (peers.length === 0) {
       // no node runs anything: the tasks go to auction only to learn why
-      return ROUND_SIZE
+      return { room: ROUND_SIZE, asked: ROUND_SIZE }
     }
 
     let room = 0
@@ -453,18 +462,18 @@ export class Submitter {
       }
     }
 
-    return Math.floor(
-      room / Math.max(1, Math.min(this.parts.candidates ?? DEFAULT_CANDIDATES, withRoom))
-    )
+    const d = Math.min(this.parts.candidates ?? DEFAULT_CANDIDATES, withRoom)
+
+    return { room, asked: Math.floor(room / Math.max(1, d)) }
   }
 
-  private async round(batch: TaskRecord[], lone: boolean): Promise<void> {
+  private async round(batch: TaskRecord[], options: RoundOptions): Promise<void> {
     for (const record of batch) {
       record.state = 'auction'
     }
 
     try {
-      const outcome = await this.auctions.run(batch, lone)
+      const outcome = await this.auctions.run(batch, options)
 
       for (const record of outcome.unplaceable) {
         record.state = 'pending'
