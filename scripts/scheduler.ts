@@ -8,9 +8,11 @@
  *
  *   npm run bench:scheduler -- --scale 1 --json
  *
- * Every result is checked; a wrong one fails the run. `--scale` multiplies
- * the task counts (a smoke run uses 0.1). Prints a table, then the figures
- * as one JSON object (alone with --json).
+ * Every result is checked; a wrong one fails the run, as does a node that
+ * will not start or a mesh that never forms: the nodes started are stopped,
+ * and it exits 1 with one line on stderr. `--scale` multiplies the task
+ * counts (a smoke run uses 0.1). Prints a table, then the figures as one
+ * JSON object (alone with --json).
  */
 import '../src/polyfill.js'
 import { parseArgs } from 'node:util'
@@ -27,7 +29,10 @@ const { values } = parseArgs({
 })
 const count = counts(Number(values.scale))
 
-async function startNodes(): Promise<MeshNode[]> {
+/** Every node started, the submitter first, as each comes up: what to stop. */
+const nodes: MeshNode[] = []
+
+async function startNodes(): Promise<void> {
   const base: MeshNodeInit = {
     mesh: 'bench',
     swarmKey: generateSwarmKey(),
@@ -35,19 +40,25 @@ async function startNodes(): Promise<MeshNode[]> {
     mdns: false
   }
   const submitter = await createMeshNode({ ...base, slots: 0, store: { quota: 0 } })
+  nodes.push(submitter)
   const bootstrap = [submitter.multiaddrs[0]?.toString() ?? '']
-  const workers = await Promise.all(
+  const workers = await Promise.allSettled(
     Array.from({ length: WORKERS }, () => createMeshNode({ ...base, bootstrap, slots: 1 }))
   )
-  await until(() => seesWorkers(submitter, WORKERS), 'the mesh never formed', 20_000)
 
-  return [submitter, ...workers]
+  for (const worker of workers) {
+    if (worker.status === 'fulfilled') nodes.push(worker.value)
+  }
+  for (const worker of workers) {
+    if (worker.status === 'rejected') throw worker.reason
+  }
+
+  await until(() => seesWorkers(submitter, WORKERS), 'the mesh never formed', 20_000)
 }
 
-const nodes = await startNodes()
-const target = mycelTarget(nodes[0] as MeshNode)
-
 try {
+  await startNodes()
+  const target = mycelTarget(nodes[0] as MeshNode)
   const figures: Record<string, Figures> = {}
 
   for (const workload of WORKLOADS) {
@@ -74,6 +85,12 @@ try {
   }
 
   console.log(JSON.stringify(figures))
+} catch (err) {
+  console.error(`bench:scheduler failed: ${(err as Error).message.split('\n')[0]}`)
+  process.exitCode = 1
 } finally {
   await Promise.allSettled(nodes.map((node) => node.stop()))
 }
+
+// a node that would not stop must not keep a failed run waiting
+if (process.exitCode === 1) process.exit(1)

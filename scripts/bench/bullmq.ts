@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { type BenchSystem, freePort, ProgramProcess, ScriptProcess, until } from './procs.js'
-import { type Figures, WORKERS } from './workloads.js'
+import { type Figures, runTimeout, WORKERS } from './workloads.js'
 
-const REDIS_SERVER = '/usr/bin/redis-server'
+/** Where Debian's package puts redis-server, and where the bench runs it from. */
+export const REDIS_SERVER = '/usr/bin/redis-server'
 
 /** Installs redis-server with apt-get when it is not there. */
 export function ensureRedis(): void {
@@ -69,7 +70,7 @@ export async function startBullmq(): Promise<BenchSystem> {
     return {
       name: 'BullMQ',
       processes,
-      run: (workload, n) => submitter.request<Figures>('run', { workload, n }),
+      run: (workload, n) => submitter.request<Figures>('run', { workload, n }, runTimeout(n)),
       stop
     }
   } catch (err) {

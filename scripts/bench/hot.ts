@@ -3,7 +3,12 @@
  * and the share of each package (or of mycel's own parts).
  *
  *   npm run bench -- --only data --runs 1 --profile prof
- *   npx tsx scripts/bench/hot.ts prof/mycel-daemon-1.cpuprofile [--top 25]
+ *   npx tsx scripts/bench/hot.ts prof/mycel-daemon-1/CPU.*.cpuprofile [--top 25]
+ *
+ * `--profile DIR` gives each process a folder, DIR/<name>/ (mycel-daemon-1,
+ * mycel-submitter-submitter, bullmq-worker-worker-1, floor-peer-floor-server
+ * and so on), where each of its threads writes a profile as the process
+ * exits, named by Node: CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile.
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'

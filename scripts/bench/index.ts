@@ -17,7 +17,10 @@
  *
  * Prints Markdown tables (the comparison, the targets, memory) and writes
  * all figures as JSON. Exits 1 when any result is wrong or a part fails;
- * a target missed is reported, not an error.
+ * a target missed is reported, not an error. Whatever ends it (the end, a
+ * failure, SIGINT or SIGTERM), every process it started is stopped and every
+ * temp dir removed first; after a signal it exits 130 (SIGINT) or 143
+ * (SIGTERM).
  */
 import '../../src/polyfill.js'
 import { writeFile } from 'node:fs/promises'
@@ -27,7 +30,13 @@ import { toString as text } from 'uint8arrays/to-string'
 import { generateSwarmKey } from '../../src/index.js'
 import { startBullmq } from './bullmq.js'
 import { startMycel } from './mycel.js'
-import { type BenchSystem, procFigures, profileInto, ScriptProcess } from './procs.js'
+import {
+  type BenchSystem,
+  procFigures,
+  profileInto,
+  ScriptProcess,
+  stopEverything
+} from './procs.js'
 import { compare, markdown, medians, type Runs, table, targetsOf, targetTable } from './report.js'
 import { counts, round, WORKLOADS, type Workload } from './workloads.js'
 
@@ -73,13 +82,46 @@ async function measure(system: BenchSystem, workload: Workload): Promise<Record<
   return { ...figures, cpuMs: round(used.reduce((a, b) => a + b, 0)), ...byProcess }
 }
 
-const swarmKey = text(generateSwarmKey())
-const floorServer = new ScriptProcess('floor server', './floor-peer.ts', ['serve', swarmKey])
-const floorClient = new ScriptProcess('floor client', './floor-peer.ts', ['ask', swarmKey])
 const systems: BenchSystem[] = []
+let stopping: Promise<void> | undefined
+
+/**
+ * Stops the systems, each in its order, then anything else still running,
+ * removes the temp dirs and exits with `code`. The first call decides the code.
+ */
+function shutdown(code: number): Promise<void> {
+  stopping ??= Promise.allSettled(systems.map((system) => system.stop()))
+    .then(() => stopEverything())
+    .finally(() => process.exit(code))
+
+  return stopping
+}
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143]
+] as const) {
+  process.on(signal, () => {
+    // tsx passes on a signal its process group got too: the second is no news
+    if (stopping === undefined) log(`${signal}: stopping every process of the bench`)
+    void shutdown(code)
+  })
+}
+process.on('uncaughtException', (err) => {
+  console.error(`bench failed: ${err.message}`)
+  void shutdown(1)
+})
+process.on('unhandledRejection', (reason) => {
+  console.error(`bench failed: ${(reason as Error)?.message ?? reason}`)
+  void shutdown(1)
+})
+
 let failed = false
 
 try {
+  const swarmKey = text(generateSwarmKey())
+  const floorServer = new ScriptProcess('floor server', './floor-peer.ts', ['serve', swarmKey])
+  const floorClient = new ScriptProcess('floor client', './floor-peer.ts', ['ask', swarmKey])
   const mycel = await startMycel()
   systems.push(mycel)
   const bullmq = await startBullmq()
@@ -158,16 +200,11 @@ try {
   console.log(`\nfigures written to ${values.out}`)
 } catch (err) {
   failed = true
-  console.error(`bench failed: ${(err as Error).message}`)
+  // after a signal, parts fail because they are being stopped: no news
+  if (stopping === undefined) console.error(`bench failed: ${(err as Error).message}`)
 } finally {
-  await Promise.allSettled([
-    ...systems.map((s) => s.stop()),
-    floorServer.stop(),
-    floorClient.stop()
-  ])
+  await shutdown(failed ? 1 : 0)
 }
-
-process.exit(failed ? 1 : 0)
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`)

@@ -3,11 +3,16 @@
  * slots) and two `mycel join` daemons with one slot each, every one its own
  * OS process on loopback.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type BenchSystem, ProgramProcess, profileFlags, ScriptProcess, until } from './procs.js'
-import { type Figures, WORKERS } from './workloads.js'
+import {
+  type BenchSystem,
+  ProgramProcess,
+  profileFlags,
+  removeDir,
+  ScriptProcess,
+  tempDir,
+  until
+} from './procs.js'
+import { type Figures, runTimeout, WORKERS } from './workloads.js'
 
 const MYCEL_BIN = new URL('../../bin/mycel.js', import.meta.url).pathname
 
@@ -17,14 +22,14 @@ export async function startMycel(): Promise<BenchSystem> {
   const workers: ProgramProcess[] = []
   const stop = async (): Promise<void> => {
     await Promise.all([submitter, ...workers].map((p) => p.stop()))
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
+    await Promise.all(dirs.map((dir) => removeDir(dir)))
   }
 
   try {
     const token = await submitter.request<string>('invite')
 
     for (let i = 0; i < WORKERS; i++) {
-      const dir = await mkdtemp(join(tmpdir(), 'mycel-bench-'))
+      const dir = await tempDir()
       dirs.push(dir)
       workers.push(
         new ProgramProcess(`daemon ${i + 1}`, process.execPath, [
@@ -56,7 +61,7 @@ export async function startMycel(): Promise<BenchSystem> {
   return {
     name: 'mycel',
     processes: [submitter, ...workers],
-    run: (workload, n) => submitter.request<Figures>('run', { workload, n }),
+    run: (workload, n) => submitter.request<Figures>('run', { workload, n }, runTimeout(n)),
     stop
   }
 }

@@ -33,6 +33,14 @@ export function counts(scale: number): Record<Workload, number> {
   ) as Record<Workload, number>
 }
 
+/**
+ * How long one run of `n` tasks may take on one system before the bench
+ * gives up on it, in ms: a minute, plus 50 ms a task.
+ */
+export function runTimeout(n: number): number {
+  return 60_000 + 50 * n
+}
+
 /** CPU each task of the cpu workload spins for, in ms. */
 export const SPIN_MS = 10
 /** One-slot workers each system runs on. */

@@ -179,8 +179,9 @@ export class AdvertService implements Startable {
 
   /**
    * Updates the slot figures and tells the mesh at once, or with the next
-   * periodic advert when `soon` is false (a change the mesh need not hear
-   * at once, such as one more task queued on a node already busy).
+   * periodic advert when `soon` is false: the scheduler's load changes many
+   * times a second under churn, and the nodes that hand it work hear its
+   * room in their answers, so they wait for the next advert.
    *
    * @throws {InvalidConfigError} when busy slots would exceed the total
    */

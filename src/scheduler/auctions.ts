@@ -19,12 +19,22 @@ import { Auction, DEFAULT_AUCTION_WINDOW } from './auction.js'
 import { DEFAULT_CANDIDATES, type PeerOffer, pickCandidates } from './candidates.js'
 import { Acceptances, Awards, CallForProposals, Proposals, TaskRefs } from './pb/tasks.js'
 import type { TaskRecord } from './record.js'
-import type { RoomBook } from './room.js'
-import { shortId } from './submitter.js'
+import { freeSlots, type RoomBook } from './room.js'
 import { awardOf, offerOf, pack } from './wire.js'
 
-/** How long a call for proposals may wait for its answer before the candidate counts as silent. */
+/**
+ * How long a call for proposals or an award may wait for its answer before
+ * the node counts as silent: a declined award goes to the next bid, a
+ * direct award to an auction, rather than waiting out the protocol's
+ * longer default.
+ */
 export const CFP_TIMEOUT = 5_000 // ms
+
+/** A task and its attempt, as `cancel` and `release` name it. */
+export interface TaskRef {
+  id: string
+  attempt: number
+}
 
 export interface AuctionsParts {
   request(peer: PeerId, method: string, body: Uint8Array, timeout?: number): Promise<Uint8Array>
@@ -54,8 +64,6 @@ export interface RoundOutcome {
   unplaceable: TaskRecord[]
   /** Tasks that got no bid this round; each has its `pendingReason`. */
   noBid: TaskRecord[]
-  /** Whether some candidate refused for being full. */
-  busy: boolean
 }
 
 export class Auctions {
@@ -70,7 +78,7 @@ export class Auctions {
   /** Runs one round for `batch`. */
   async run(batch: readonly TaskRecord[], options: RoundOptions = {}): Promise<RoundOutcome> {
     const { lone = false } = options
-    const outcome: RoundOutcome = { awarded: [], unplaceable: [], noBid: [], busy: false }
+    const outcome: RoundOutcome = { awarded: [], unplaceable: [], noBid: [] }
     const now = Date.now()
     const all = this.parts.peers()
     const rooms = new Map(all.map((p) => [p.peerId, this.parts.room.get(p.peerId, p.offer, now)]))
@@ -82,7 +90,6 @@ export class Auctions {
       if ('reason' in pick) {
         this.pending(record, pick.reason)
         outcome[pick.busy ? 'noBid' : 'unplaceable'].push(record)
-        outcome.busy ||= pick.busy
         continue
       }
 
@@ -101,7 +108,7 @@ export class Auctions {
       const [record, auction] = only
       const first = auction.candidates[0] as string
 
-      if (await this.direct(record, first, outcome)) {
+      if (await this.direct(record, first, all, outcome)) {
         return outcome
       }
     }
@@ -118,9 +125,7 @@ export class Auctions {
 
     for (const [record, auction] of auctions) {
       if (record.state === 'auction') {
-        const reasons = auction.summary()
-        outcome.busy ||= reasons.includes('busy')
-        this.pending(record, `no node bid: ${reasons || 'no answer'}`)
+        this.pending(record, `no node bid: ${auction.summary() || 'no answer'}`)
         outcome.noBid.push(record)
       }
     }
@@ -156,7 +161,7 @@ export class Auctions {
       // free slots rank candidates from 0 to 1, below what locality weighs
       .map((p) => ({
         peerId: p.peerId,
-        offer: { ...p.offer, free: Math.min(p.offer.slots, rooms.get(p.peerId) ?? 0) }
+        offer: { ...p.offer, free: freeSlots(rooms.get(p.peerId) ?? 0, p.offer.slots) }
       }))
     const pick = pickCandidates(candidate, { ...init, peers: withRoom })
 
@@ -182,7 +187,7 @@ export class Auctions {
 
     for (const [record, auction] of auctions) {
       for (const peer of auction.candidates) {
-        byPeer.set(peer, [...(byPeer.get(peer) ?? []), record])
+        appendTo(byPeer, peer, record)
       }
     }
 
@@ -229,10 +234,7 @@ export class Auctions {
           if (this.released.has(auctions)) {
             const late = group.filter((r) => byId.get(r.task.id)?.bid !== undefined)
             if (late.length > 0) {
-              this.sendRelease(
-                peer,
-                late.map((r) => ({ id: r.task.id, attempt: 0 }))
-              )
+              this.sendRelease(peer, late)
             }
           }
         } catch (err) {
@@ -286,7 +288,7 @@ export class Auctions {
         continue
       }
 
-      byWinner.set(winner, [...(byWinner.get(winner) ?? []), record])
+      appendTo(byWinner, winner, record)
     }
 
     await Promise.all(
@@ -308,9 +310,14 @@ export class Auctions {
    * one message, taken only if the candidate can start it at once. Whether
    * it was taken (or settled otherwise while the offer was on its way).
    */
-  private async direct(record: TaskRecord, to: string, outcome: RoundOutcome): Promise<boolean> {
+  private async direct(
+    record: TaskRecord,
+    to: string,
+    all: readonly PeerOffer[],
+    outcome: RoundOutcome
+  ): Promise<boolean> {
     const { slots } = record.task.needs
-    this.parts.room.add(to, -slots, Date.now())
+    this.parts.room.add(to, -slots, Date.now(), all.find((p) => p.peerId === to)?.offer)
     const reasons = await this.sendAwards(to, [record], true)
     const taken = this.settle(record, to, reasons.get(record.task.id), outcome)
 
@@ -346,7 +353,7 @@ export class Auctions {
 
         try {
           const answer = Acceptances.decode(
-            await this.parts.request(peerIdFromString(winner), 'award', body),
+            await this.parts.request(peerIdFromString(winner), 'award', body, CFP_TIMEOUT),
             { limits: { acceptances: group.length } }
           )
           for (const a of answer.acceptances) {
@@ -396,36 +403,47 @@ export class Auctions {
 
   /** Tells every bidder that did not win to let its reservations go: one message per peer. */
   private release(auctions: Map<TaskRecord, Auction>, winners: Map<TaskRecord, string>): void {
-    const byPeer = new Map<string, Array<{ id: string; attempt: number }>>()
+    const byPeer = new Map<string, TaskRecord[]>()
 
     for (const [record, auction] of auctions) {
       for (const peer of auction.losers(winners.get(record))) {
-        byPeer.set(peer, [...(byPeer.get(peer) ?? []), { id: record.task.id, attempt: 0 }])
+        appendTo(byPeer, peer, record)
       }
     }
 
-    for (const [peer, tasks] of byPeer) {
-      this.sendRelease(peer, tasks)
+    for (const [peer, records] of byPeer) {
+      this.sendRelease(peer, records)
     }
 
     this.released.add(auctions)
   }
 
-  private sendRelease(peer: string, tasks: Array<{ id: string; attempt: number }>): void {
-    this.parts.room.add(peer, tasks.length, Date.now())
+  /**
+   * Sends task references to a peer without waiting for its answer: a lost
+   * one only delays what reservations and heartbeats settle anyway.
+   */
+  tell(peer: string, method: 'cancel' | 'release', tasks: TaskRef[]): void {
     this.parts
-      .request(peerIdFromString(peer), 'release', TaskRefs.encode({ tasks }))
+      .request(peerIdFromString(peer), method, TaskRefs.encode({ tasks }))
       .catch((err: Error) => {
-        this.parts.log('release to %s failed - %s', peer, err.message)
+        this.parts.log('%s to %s failed - %s', method, peer, err.message)
       })
+  }
+
+  /** Releases a peer's bids on `records`, which gives back the slot units they reserved. */
+  private sendRelease(peer: string, records: readonly TaskRecord[]): void {
+    const units = records.reduce((n, r) => n + r.task.needs.slots, 0)
+    this.parts.room.add(peer, units, Date.now())
+    this.tell(
+      peer,
+      'release',
+      records.map((r) => ({ id: r.task.id, attempt: 0 }))
+    )
   }
 
   /** Tells a winner that the task it accepted was cancelled while the award was on its way. */
   private cancel(winner: string, record: TaskRecord): void {
-    const body = TaskRefs.encode({ tasks: [{ id: record.task.id, attempt: record.attempt }] })
-    this.parts.request(peerIdFromString(winner), 'cancel', body).catch((err: Error) => {
-      this.parts.log('cancel to %s failed - %s', winner, err.message)
-    })
+    this.tell(winner, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
   }
 
   private pending(record: TaskRecord, reason: string): void {
@@ -435,6 +453,18 @@ export class Auctions {
 
     record.pendingReason = reason
   }
+}
+
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+/** A peer id short enough for a task's history: its last 8 characters. */
+export function shortId(peer: string): string {
+  return peer.length > 12 ? `…${peer.slice(-8)}` : peer
 }
 
 function describeBid(bid?: { startDelay: number; runTime: number; fetchBytes: number }): string {

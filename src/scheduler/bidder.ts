@@ -87,14 +87,13 @@ export interface BidderInit {
 }
 
 /** What the node offers, as the bidder checks needs against it. */
-export type SelfOffer = Omit<NodeOffer, 'free'>
+export type SelfOffer = Omit<NodeOffer, 'free' | 'taken'>
 
 export class Bidder<T> {
   private readonly held = new Map<string, Held<T>>()
   private readonly queue = new TaskQueue<Held<T>>()
   private readonly runTimes = new Map<string, number>()
-  /** Execution slots. */
-  readonly slots: number
+  private readonly slots: number
   private gpu: number
   private readonly limit: number
   private readonly ttl: number
@@ -189,7 +188,8 @@ export class Bidder<T> {
 
   /**
    * Takes a task offered without an auction (a direct award), but only when
-   * it can start at once: a slot is free and nothing is queued for one.
+   * it can start at once: a slot and the GPUs it needs are free, and no
+   * task is queued or reserved (by any submitter) to take them first.
    * Otherwise it is declined, and the submitter asks for bids instead.
    */
   claim(
@@ -206,10 +206,15 @@ export class Bidder<T> {
       return { accepted: true }
     }
 
-    if (this.busySlots + this.queuedSlots + offer.needs.slots > this.slots) {
+    if (this.committed + offer.needs.slots > this.slots) {
+      const reserved = this.committed - this.busySlots - this.queuedSlots
       return {
-        reason: `busy: ${this.busySlots} of ${this.slots} slots running, ${this.queuedSlots} queued`
+        reason: `busy: ${this.busySlots} of ${this.slots} slots running, ${this.queuedSlots} queued, ${reserved} reserved`
       }
+    }
+
+    if (offer.needs.gpu > this.gpu - this.busyGpu) {
+      return { reason: `busy: ${this.busyGpu} of ${this.gpu} GPUs in use` }
     }
 
     const [answer] = this.propose(submitter, [offer], self, now)
@@ -348,7 +353,7 @@ export class Bidder<T> {
     self: SelfOffer,
     now: number
   ): ProposalAnswer {
-    const cannot = unmet(offer.kind, offer.needs, { ...self, free: 0 })
+    const cannot = unmet(offer.kind, offer.needs, { ...self, free: 0, taken: self.slots })
 
     if (cannot !== undefined) {
       return { refusal: `this node ${cannot}` }

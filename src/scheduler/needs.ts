@@ -18,6 +18,8 @@ export interface NodeOffer {
   slots: number
   /** Slots neither busy nor promised to queued tasks: total - busy - queued, at least 0. */
   free: number
+  /** Slot units running and queued. */
+  taken: number
   /** Its memory in total, in MiB. */
   memory: number
   /** Its memory free, in MiB. */
@@ -41,6 +43,7 @@ export function offerOf(advert: Advert): NodeOffer {
     kinds: new Set(advert.kinds),
     slots: total,
     free: Math.max(0, total - taken),
+    taken,
     memory: Math.floor((advert.memory?.total ?? 0) / MIB),
     memoryFree: Math.floor((advert.memory?.free ?? 0) / MIB),
     gpu: advert.gpu?.count ?? 0,

@@ -65,7 +65,16 @@ export class RoomBook {
   }
 }
 
-/** Room by an advert: the queue a node of default depth keeps, less what it runs and holds. */
+/** Room by an advert: what a node of default queue depth takes, less what it runs and queues. */
 export function fromAdvert(offer: NodeOffer): number {
-  return offer.free + offer.slots * DEFAULT_QUEUE_DEPTH
+  return Math.max(0, offer.slots * (1 + DEFAULT_QUEUE_DEPTH) - offer.taken)
+}
+
+/**
+ * The slots a node of default queue depth has free when it has `room`: the
+ * room beyond its queue. A node with a shallower queue counts as having
+ * none free, which only ranks it by locality and chance.
+ */
+export function freeSlots(room: number, slots: number): number {
+  return Math.max(0, Math.min(slots, room - slots * DEFAULT_QUEUE_DEPTH))
 }

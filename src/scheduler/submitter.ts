@@ -8,13 +8,12 @@
  * poisoned. Results are keyed by task id: the first one counts.
  */
 import type { Logger } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
-import { Auctions, type AuctionsParts, type RoundOptions } from './auctions.js'
-import { DEFAULT_CANDIDATES } from './candidates.js'
-import { Failure, type Report, ReportAcks, Status, TaskRefs } from './pb/tasks.js'
+import { Auctions, type AuctionsParts, type RoundOptions, shortId } from './auctions.js'
+import { budget, GATHER_WAIT, nextStep } from './dispatch.js'
+import { Failure, type Report, ReportAcks, Status } from './pb/tasks.js'
 import { TaskQueue } from './queue.js'
 import { type ResultValue, TaskRecord } from './record.js'
 import { ROOM_STALE_AFTER, RoomBook } from './room.js'
@@ -27,22 +26,9 @@ export const DEFAULT_HEARTBEAT_TIMEOUT = 3_000 // ms
 export const POISON_KILLS = 3
 /** Finished tasks remembered for `list` and `get`. */
 export const MAX_FINISHED = 10_000
-/** Tasks in auction at once, at most. */
-export const MAX_IN_AUCTION = 1_024
-/** Tasks in one auction round. */
-export const ROUND_SIZE = 128
-/**
- * Under a backlog, while the nodes hold at least this many of our tasks
- * beyond their slots, a round waits until it can take this many...
- */
-const MIN_ROUND = 16
-/** ...for at most this long. */
-const GATHER_WAIT = 100 // ms
 /** The first retry's delay; each next one doubles, up to `MAX_BACKOFF`. */
 const BASE_BACKOFF = 100 // ms
 const MAX_BACKOFF = 10_000 // ms
-/** While the mesh is full, how often a few tasks are auctioned anyway, in case room appeared unseen. */
-const _PROBE_INTERVAL = 1_000 // ms
 
 export interface SubmitterParts extends Omit<AuctionsParts, 'log' | 'room'> {
   heartbeatTimeout: number
@@ -64,6 +50,8 @@ export interface SubmitterStats {
   pending: number
   inAuction: number
   running: number
+  /** Auction rounds held, direct awards included. */
+  rounds: number
 }
 
 export class Submitter {
@@ -73,6 +61,14 @@ export class Submitter {
   private readonly queue = new TaskQueue<TaskRecord>()
   /** Tasks no live node can run, waiting for the view to change. */
   private readonly unplaceable = new Set<TaskRecord>()
+  /**
+   * Tasks that got no bid (the nodes that can run them are full, or did not
+   * answer), waiting for room: for a task of ours to end, the view to
+   * change, or the beliefs about room to go stale, whichever comes first.
+   * Without this a full node that alone can run them would be asked again
+   * on every turn of the event loop while another node has room.
+   */
+  private readonly waiting = new Set<TaskRecord>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly auctions: Auctions
   private readonly room = new RoomBook()
@@ -93,7 +89,8 @@ export class Submitter {
     retried: 0,
     lost: 0,
     duplicates: 0,
-    refusedReports: 0
+    refusedReports: 0,
+    rounds: 0
   }
 
   constructor(parts: SubmitterParts) {
@@ -146,7 +143,7 @@ export class Submitter {
 
     return {
       ...this.counters,
-      pending: this.queue.size + this.unplaceable.size,
+      pending: this.queue.size + this.unplaceable.size + this.waiting.size,
       inAuction: this.inAuction,
       running
     }
@@ -166,11 +163,10 @@ export class Submitter {
       return
     }
 
-    this.queue.delete(record)
-    this.unplaceable.delete(record)
+    this.forget(record)
 
     if (record.node !== undefined && (record.state === 'awarded' || record.state === 'running')) {
-      this.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
+      this.auctions.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
     }
 
     this.settle(
@@ -186,12 +182,8 @@ export class Submitter {
    * may have appeared.
    */
   viewChanged(): void {
-    for (const record of this.unplaceable) {
-      this.unplaceable.delete(record)
-      this.queue.push(record, record.task.priority, record.submittedAt)
-    }
-
-    this.schedule()
+    this.requeue(this.unplaceable)
+    this.requeue(this.waiting)
   }
 
   /** A peer left the view: the tasks it held are lost and auctioned again. */
@@ -242,7 +234,7 @@ export class Submitter {
 
       if (!current && record.node !== undefined) {
         // an earlier attempt finished first: the current one is not needed
-        this.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
+        this.auctions.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
       }
 
       record.log(Date.now(), 'completed', from, `in ${report.elapsed} ms`)
@@ -391,40 +383,33 @@ export class Submitter {
     })
   }
 
-  /**
-   * Starts auction rounds for as many queued tasks as the mesh has room
-   * for: the room each node has, over the candidates each task asks.
-   */
+  /** Starts auction rounds for as many queued tasks as the mesh has room for (see `nextStep`). */
   private dispatch(): void {
-    while (this.running && this.queue.size > 0 && this.inAuction < MAX_IN_AUCTION) {
-      const most = Math.min(ROUND_SIZE, MAX_IN_AUCTION - this.inAuction)
-      const { room, asked } = this.budget()
-      // more waits than an auction among d can take: each task is asked of
-      // its one best node with room instead, so each node's room is spent
-      // once, not d times, and no losers need telling
-      const backlog = this.queue.size > Math.min(most, asked)
-      const take = Math.min(most, backlog ? room : asked)
+    while (this.running && this.queue.size > 0) {
+      const step = nextStep({
+        ...budget(this.parts.peers(), this.room, Date.now(), this.parts.candidates),
+        queued: this.queue.size,
+        inAuction: this.inAuction,
+        queuedOut: this.queuedOut(),
+        gathered: this.gathering === 'done'
+      })
 
-      if (take < 1) {
-        this.probe()
-        return
-      }
+      if ('wait' in step) {
+        if (step.wait === 'room') {
+          this.probe()
+        } else {
+          this.gathering ??= setTimeout(() => {
+            this.gathering = 'done'
+            this.schedule()
+          }, GATHER_WAIT)
+        }
 
-      // under a backlog, room that frees a task at a time is gathered into
-      // larger rounds (fewer messages a task) while the nodes' queues hold
-      // enough of ours to keep their slots busy; a round starts after
-      // GATHER_WAIT at the latest
-      if (
-        take < Math.min(MIN_ROUND, this.queue.size) &&
-        this.queuedOut() >= MIN_ROUND &&
-        this.gather()
-      ) {
         return
       }
 
       const batch: TaskRecord[] = []
 
-      while (batch.length < take && this.queue.size > 0) {
+      while (batch.length < step.take && this.queue.size > 0) {
         batch.push(this.queue.pop() as TaskRecord)
       }
 
@@ -433,41 +418,13 @@ export class Submitter {
       // a task alone, with nothing queued or in auction behind it, may be placed directly
       const lone = batch.length === 1 && this.queue.size === 0 && this.inAuction === 0
       this.inAuction += batch.length
-      void this.round(batch, { lone, ...(backlog ? { candidates: 1 } : {}) })
+      void this.round(batch, { lone, ...(step.backlog ? { candidates: 1 } : {}) })
     }
-  }
-
-  /**
-   * The room the mesh has now, in slot units, and the tasks it can take in
-   * auctions that each ask d candidates.
-   */
-  private budget(): { room: number; asked: number } {
-    const now = Date.now()
-    const peers = this.parts.peers().filter((p) => p.offer.slots > 0)
-
-    if (peers.length === 0) {
-      // no node runs anything: the tasks go to auction only to learn why
-      return { room: ROUND_SIZE, asked: ROUND_SIZE }
-    }
-
-    let room = 0
-    let withRoom = 0
-
-    for (const { peerId, offer } of peers) {
-      const free = this.room.get(peerId, offer, now)
-
-      if (free > 0) {
-        room += free
-        withRoom++
-      }
-    }
-
-    const d = Math.min(this.parts.candidates ?? DEFAULT_CANDIDATES, withRoom)
-
-    return { room, asked: Math.floor(room / Math.max(1, d)) }
   }
 
   private async round(batch: TaskRecord[], options: RoundOptions): Promise<void> {
+    this.counters.rounds++
+
     for (const record of batch) {
       record.state = 'auction'
     }
@@ -482,7 +439,11 @@ export class Submitter {
 
       for (const record of outcome.noBid) {
         record.state = 'pending'
-        this.queue.push(record, record.task.priority, record.submittedAt)
+        this.waiting.add(record)
+      }
+
+      if (this.waiting.size > 0) {
+        this.probe()
       }
 
       for (const record of outcome.awarded) {
@@ -495,9 +456,11 @@ export class Submitter {
       for (const record of batch) {
         if (record.state === 'auction') {
           record.state = 'pending'
-          this.queue.push(record, record.task.priority, record.submittedAt)
+          this.waiting.add(record)
         }
       }
+
+      this.probe()
     } finally {
       this.inAuction -= batch.length
       this.schedule()
@@ -509,23 +472,6 @@ export class Submitter {
     const slots = this.parts.peers().reduce((n, p) => n + p.offer.slots, 0)
 
     return this.out.size - slots
-  }
-
-  /**
-   * Whether to wait for more room before the next round: true until
-   * GATHER_WAIT has passed since the first small round was held back.
-   */
-  private gather(): boolean {
-    if (this.gathering === 'done') {
-      return false
-    }
-
-    this.gathering ??= setTimeout(() => {
-      this.gathering = 'done'
-      this.schedule()
-    }, GATHER_WAIT)
-
-    return true
   }
 
   private stopGathering(): void {
@@ -544,14 +490,30 @@ export class Submitter {
 
     this.probing = setTimeout(() => {
       this.probing = undefined
-      this.schedule()
+      this.requeue(this.waiting)
     }, ROOM_STALE_AFTER)
   }
 
-  /** A task of ours ended on a node: that node has room for one more. */
+  /** Puts the tasks of `set` back in the queue and schedules a round. */
+  private requeue(set: Set<TaskRecord>): void {
+    for (const record of set) {
+      this.queue.push(record, record.task.priority, record.submittedAt)
+    }
+
+    set.clear()
+    this.schedule()
+  }
+
+  /** A task of ours ended on a node: that node has room for one more, which a waiting task may take. */
   private freed(peer: string, record: TaskRecord): void {
     this.room.add(peer, record.task.needs.slots, Date.now())
-    this.schedule()
+    this.requeue(this.waiting)
+  }
+
+  private forget(record: TaskRecord): void {
+    this.queue.delete(record)
+    this.unplaceable.delete(record)
+    this.waiting.delete(record)
   }
 
   /** Takes tasks from winners that went silent. */
@@ -563,7 +525,7 @@ export class Submitter {
         (record.state === 'awarded' || record.state === 'running') &&
         now - record.heardAt > this.parts.heartbeatTimeout
       ) {
-        this.tell(record.node as string, 'cancel', [
+        this.auctions.tell(record.node as string, 'cancel', [
           { id: record.task.id, attempt: record.attempt }
         ])
         this.lose(
@@ -578,8 +540,7 @@ export class Submitter {
     this.out.delete(record)
     record.state = state
     record.finishedAt = Date.now()
-    this.queue.delete(record)
-    this.unplaceable.delete(record)
+    this.forget(record)
 
     if (result !== undefined) {
       record.result = result
@@ -606,19 +567,6 @@ export class Submitter {
       this.records.delete(id)
     }
   }
-
-  /** Sends task references to a peer without waiting; a lost one only delays what reservations and heartbeats settle anyway. */
-  private tell(
-    peer: string,
-    method: 'cancel' | 'release',
-    tasks: Array<{ id: string; attempt: number }>
-  ): void {
-    this.parts
-      .request(peerIdFromString(peer), method, TaskRefs.encode({ tasks }))
-      .catch((err: Error) => {
-        this.parts.log('%s to %s failed - %s', method, peer, err.message)
-      })
-  }
 }
 
 function resultOf(report: Report): ResultValue {
@@ -636,8 +584,4 @@ function resultOf(report: Report): ResultValue {
 /** A stored result's CID as text (checked by `readReports`). */
 function cidText(bytes: Uint8Array): string {
   return parseCid(bytes).toString()
-}
-
-export function shortId(peer: string): string {
-  return peer.length > 12 ? `…${peer.slice(-8)}` : peer
 }

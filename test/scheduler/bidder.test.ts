@@ -762,11 +762,33 @@ describe('Bidder', () => {
       start(b, offer('running'), 0)
 
       expect(b.claim('alice', offer('a'), 'award a', self, 0)).toEqual({
-        reason: 'busy: 1 of 1 slots running, 0 queued'
+        reason: 'busy: 1 of 1 slots running, 0 queued, 0 reserved'
       })
       expect(b.get('alice', 'a')).toBeUndefined()
       // a queue has room, so an auction's bid is still possible
       bidOf(ask(b, offer('b'), 0))
+    })
+
+    it("declines a free slot that another submitter's open bid has reserved", () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+      bidOf(ask(b, offer('theirs'), 0, 'bob'))
+
+      expect(b.claim('alice', offer('a'), 'award a', self, 0)).toEqual({
+        reason: 'busy: 0 of 1 slots running, 0 queued, 1 reserved'
+      })
+      // once bob lets it go, the slot can be claimed
+      b.release('bob', ['theirs'])
+      expect(b.claim('alice', offer('a'), 'award a', self, 1)).toEqual({ accepted: true })
+    })
+
+    it('declines a task that needs a GPU while the GPUs are in use', () => {
+      const b = bidder({ slots: 2, gpu: 1, queueDepth: 8 })
+      start(b, offer('render', { needs: { gpu: 1 } }), 0)
+
+      expect(b.claim('alice', offer('a', { needs: { gpu: 1 } }), 'x', self, 0)).toEqual({
+        reason: 'busy: 1 of 1 GPUs in use'
+      })
+      expect(b.claim('alice', offer('b'), 'y', self, 0)).toEqual({ accepted: true })
     })
 
     it('declines what the node cannot run, with the reason', () => {

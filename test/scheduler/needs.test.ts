@@ -40,6 +40,7 @@ describe('offerOf', () => {
       kinds: new Set(['sha256', 'render']),
       slots: 8,
       free: 3,
+      taken: 5,
       memory: 8192,
       memoryFree: 1,
       gpu: 2,
@@ -50,8 +51,18 @@ describe('offerOf', () => {
   it('counts what the advert lacks as nothing, and never less than no free slot', () => {
     const { memory, slots, gpu, ...bare } = advert()
 
-    expect(offerOf({ ...bare, slots: { total: 2, busy: 2, queued: 5 } }).free).toBe(0)
-    expect(offerOf(bare)).toMatchObject({ slots: 0, free: 0, memory: 0, memoryFree: 0, gpu: 0 })
+    expect(offerOf({ ...bare, slots: { total: 2, busy: 2, queued: 5 } })).toMatchObject({
+      free: 0,
+      taken: 7
+    })
+    expect(offerOf(bare)).toMatchObject({
+      slots: 0,
+      free: 0,
+      taken: 0,
+      memory: 0,
+      memoryFree: 0,
+      gpu: 0
+    })
   })
 })
 

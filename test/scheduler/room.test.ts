@@ -1,29 +1,33 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_QUEUE_DEPTH } from '../../src/scheduler/bidder.js'
-import type { NodeOffer } from '../../src/scheduler/needs.js'
-import { fromAdvert, ROOM_STALE_AFTER, RoomBook } from '../../src/scheduler/room.js'
+import { freeSlots, fromAdvert, ROOM_STALE_AFTER, RoomBook } from '../../src/scheduler/room.js'
+import { offer as node, type OfferOverrides } from './offers.js'
 
-/** A node with 4 slots, 3 of them free: room 3 + 4 × 8 = 35 by its advert. */
-function offer(overrides: Partial<NodeOffer> = {}): NodeOffer {
-  return {
-    kinds: new Set(['work']),
-    slots: 4,
-    free: 3,
-    memory: 8192,
-    memoryFree: 8192,
-    gpu: 0,
-    labels: {},
-    ...overrides
-  }
+/** A node with 4 slots, 3 of them free: room 3 + 4 × depth by its advert. */
+function offer(overrides: OfferOverrides = {}) {
+  return node({ kinds: ['work'], free: 3, ...overrides })
 }
 
 const advertised = fromAdvert(offer())
 
 describe('fromAdvert', () => {
-  it('is the free slots plus the queue a node of default depth keeps', () => {
+  it('is what a node of default depth takes, less what it runs and queues', () => {
     expect(advertised).toBe(3 + 4 * DEFAULT_QUEUE_DEPTH)
     expect(fromAdvert(offer({ slots: 2, free: 0 }))).toBe(2 * DEFAULT_QUEUE_DEPTH)
+    // a queue deeper than the slots shows in the units taken, not in the free slots
+    expect(fromAdvert(offer({ slots: 2, free: 0, taken: 12 }))).toBe(2 * DEFAULT_QUEUE_DEPTH - 10)
+    expect(fromAdvert(offer({ slots: 1, free: 0, taken: 1_000 }))).toBe(0)
     expect(fromAdvert(offer({ slots: 0, free: 0 }))).toBe(0)
+  })
+})
+
+describe('freeSlots', () => {
+  it('is the room beyond the queue of a node of default depth, between 0 and its slots', () => {
+    expect(freeSlots(4 + 4 * DEFAULT_QUEUE_DEPTH, 4)).toBe(4)
+    expect(freeSlots(1 + 4 * DEFAULT_QUEUE_DEPTH, 4)).toBe(1)
+    expect(freeSlots(4 * DEFAULT_QUEUE_DEPTH, 4)).toBe(0)
+    expect(freeSlots(3, 4)).toBe(0)
+    expect(freeSlots(fromAdvert(offer()), 4)).toBe(3)
   })
 })
 
