@@ -6,21 +6,21 @@
  * per loser. A burst of m tasks costs a few messages per peer, not m.
  *
  * A lone task (nothing queued or in auction behind it), where latency
- * matters more than the choice among bids, is
- * first offered straight to its best candidate (a direct award): one
- * message, taken only if that node can start it at once. Only if it is
- * declined is the auction held. A task placed so costs two messages (the
- * award and the report) instead of seven, still whatever the size of the
- * mesh, and one round trip less before it starts.
+ * matters more than the choice among bids, is first offered straight to
+ * its best candidate (a direct award): one message, taken only if that node
+ * can start it at once. Only if it is declined is the auction held. The
+ * answer to the award carries the task's reports when it ended before the
+ * answer went out, so a short task placed so costs one request instead of
+ * seven, still whatever the size of the mesh.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Auction, DEFAULT_AUCTION_WINDOW } from './auction.js'
 import { DEFAULT_CANDIDATES, type PeerOffer, pickCandidates } from './candidates.js'
-import { Acceptances, Awards, CallForProposals, Proposals, TaskRefs } from './pb/tasks.js'
+import { Awards, CallForProposals, Proposals, type Report, TaskRefs } from './pb/tasks.js'
 import type { TaskRecord } from './record.js'
 import { freeSlots, type RoomBook } from './room.js'
-import { awardOf, offerOf, pack } from './wire.js'
+import { awardOf, offerOf, pack, readAcceptances } from './wire.js'
 
 /**
  * How long a call for proposals or an award may wait for its answer before
@@ -48,6 +48,8 @@ export interface AuctionsParts {
   window?: number
   /** Whether a lone task is offered straight to its best candidate first (default true). */
   direct?: boolean
+  /** Takes reports that rode on a node's answer to an award, as if the node had sent them. */
+  reports(from: string, reports: readonly Report[]): void
   log: Logger
 }
 
@@ -352,12 +354,16 @@ export class Auctions {
         })
 
         try {
-          const answer = Acceptances.decode(
+          const answer = readAcceptances(
             await this.parts.request(peerIdFromString(winner), 'award', body, CFP_TIMEOUT),
-            { limits: { acceptances: group.length } }
+            group.length
           )
           for (const a of answer.acceptances) {
             reasons.set(a.id, a.accepted ? '' : a.reason || 'declined')
+          }
+
+          if (answer.reports.length > 0) {
+            this.parts.reports(winner, answer.reports)
           }
         } catch (err) {
           for (const record of group) {

@@ -54,6 +54,9 @@ export interface TaskServiceParts {
   gpu(): number
 }
 
+/** How long a reading of the machine's memory is used for. */
+const MEMORY_TTL = 250 // ms
+
 /** One item of `map`: the task's arguments and inputs; a CID alone is the task's one input. */
 export type MapItem = { args?: unknown; inputs?: ReadonlyArray<CID | string> } | CID
 
@@ -113,6 +116,7 @@ export class TaskService {
       peer.equals(components.peerId)
         ? this.local(method, body)
         : this.rpc.request(peer, method, body, timeout === undefined ? {} : { timeout })
+    const memory = new MemoryGauge()
     this.worker = new TaskWorker({
       bidder: this.bidder,
       handlers: this.handlers,
@@ -124,8 +128,7 @@ export class TaskService {
         return {
           kinds: new Set(this.handlers.kinds()),
           slots: parts.slots,
-          memory: os.totalmem() / 2 ** 20,
-          memoryFree: os.freemem() / 2 ** 20,
+          ...memory.now(),
           gpu,
           labels: parts.labels
         }
@@ -370,4 +373,25 @@ function isCid(item: MapItem): item is CID {
     (item as CID)['/'] !== undefined &&
     'multihash' in item
   )
+}
+
+/**
+ * The machine's memory in MiB, read at most every `MEMORY_TTL`: reading
+ * free memory is a read of /proc/meminfo, which cost about a tenth of a
+ * millisecond on every call for proposals and direct award.
+ */
+class MemoryGauge {
+  private figures = { memory: 0, memoryFree: 0 }
+  private readAt = Number.NEGATIVE_INFINITY
+
+  now(): { memory: number; memoryFree: number } {
+    const now = Date.now()
+
+    if (now - this.readAt >= MEMORY_TTL) {
+      this.figures = { memory: os.totalmem() / 2 ** 20, memoryFree: os.freemem() / 2 ** 20 }
+      this.readAt = now
+    }
+
+    return this.figures
+  }
 }

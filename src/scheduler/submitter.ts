@@ -30,7 +30,7 @@ export const MAX_FINISHED = 10_000
 const BASE_BACKOFF = 100 // ms
 const MAX_BACKOFF = 10_000 // ms
 
-export interface SubmitterParts extends Omit<AuctionsParts, 'log' | 'room'> {
+export interface SubmitterParts extends Omit<AuctionsParts, 'log' | 'room' | 'reports'> {
   heartbeatTimeout: number
   log: Logger
   /** Tells the record's listeners of progress and state changes. */
@@ -95,7 +95,14 @@ export class Submitter {
 
   constructor(parts: SubmitterParts) {
     this.parts = parts
-    this.auctions = new Auctions({ ...parts, room: this.room, log: parts.log })
+    this.auctions = new Auctions({
+      ...parts,
+      room: this.room,
+      reports: (from, reports) => {
+        for (const report of reports) this.take(from, report)
+      },
+      log: parts.log
+    })
   }
 
   start(): void {

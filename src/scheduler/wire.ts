@@ -9,6 +9,8 @@ import { InvalidTaskError } from '../errors.js'
 import { parseCid } from '../store/block.js'
 import type { OfferedTask } from './bidder.js'
 import {
+  type Acceptance,
+  Acceptances,
   type Award,
   Awards,
   CallForProposals,
@@ -36,6 +38,8 @@ export const MAX_BATCH = 256
 export const MAX_TASK_MESSAGE = 8 * 1024 * 1024
 /** Bytes of tasks packed into one message before a new one is begun. */
 export const PACK_BYTES = 1024 * 1024
+/** Reports one message carries at most. */
+const MAX_REPORTS = MAX_BATCH * 4
 /** Longest error text a report carries. */
 export const MAX_ERROR_TEXT = 2_000
 const MAX_SLOTS = 1_024
@@ -137,9 +141,25 @@ export function readRefs(body: Uint8Array): Array<{ id: string; attempt: number 
 /** Reports, checked. */
 export function readReports(body: Uint8Array): Report[] {
   const { reports } = decode('report', () =>
-    Reports.decode(body, { limits: { reports: MAX_BATCH * 4 } })
+    Reports.decode(body, { limits: { reports: MAX_REPORTS } })
   )
 
+  return checkReports(reports)
+}
+
+/** The answer to `count` awards: whether each was taken, and any reports that rode along. */
+export function readAcceptances(
+  body: Uint8Array,
+  count: number
+): { acceptances: Acceptance[]; reports: Report[] } {
+  const answer = decode('award answer', () =>
+    Acceptances.decode(body, { limits: { acceptances: count, reports: MAX_REPORTS } })
+  )
+
+  return { acceptances: answer.acceptances, reports: checkReports(answer.reports) }
+}
+
+function checkReports(reports: Report[]): Report[] {
   for (const report of reports) {
     readId(report.id)
     check(

@@ -32,6 +32,12 @@ export const DEFAULT_HEARTBEAT_INTERVAL = 500 // ms
 const UNKNOWN_INPUT_BYTES = 1024 * 1024
 /** Reports a node keeps for a submitter that does not take them. */
 const MAX_OUTBOX = 10_000
+/**
+ * How long the answer to a direct award waits for the task to end, so its
+ * result rides the answer. Bounded so that a task that does not end at
+ * once delays only the answer saying it was taken, by about a timer tick.
+ */
+const INLINE_WAIT = 2 // ms
 
 /** What the worker side needs of the node. */
 export interface WorkerParts {
@@ -155,15 +161,24 @@ export class TaskWorker {
 
           if ('reason' in answer) {
             this.counters.declined++
-            return { id: task.id, accepted: false, reason: answer.reason }
+            return { id: task.id, accepted: false, reason: answer.reason, direct }
           }
 
           this.counters.awards++
-          return { id: task.id, accepted: true, reason: '' }
+          return { id: task.id, accepted: true, reason: '', direct }
         })
-        this.pump()
+        const started = this.pump()
 
-        return Acceptances.encode({ acceptances })
+        // a task placed directly that ends at once goes back in the answer:
+        // one message each way instead of an answer, a report and its ack
+        if (started.length > 0 && acceptances.some((a) => a.accepted && a.direct)) {
+          await settledWithin(started, INLINE_WAIT)
+        }
+
+        return Acceptances.encode({
+          acceptances: acceptances.map(({ id, accepted, reason }) => ({ id, accepted, reason })),
+          reports: this.takeReports(peer.toString(), new Set(acceptances.map((a) => a.id)))
+        })
       },
 
       release: async (body, { peer }) => {
@@ -209,9 +224,10 @@ export class TaskWorker {
     )
   }
 
-  /** Starts queued tasks while slots are free. */
-  private pump(): void {
+  /** Starts queued tasks while slots are free; returns the runs it started. */
+  private pump(): Promise<void>[] {
     const now = Date.now()
+    const started: Promise<void>[] = []
 
     for (
       let held = this.parts.bidder.next(now);
@@ -220,9 +236,34 @@ export class TaskWorker {
     ) {
       const run = this.run(held).finally(() => this.running.delete(run))
       this.running.add(run)
+      started.push(run)
     }
 
     this.loadChanged()
+
+    return started
+  }
+
+  /** Takes the reports on `ids` waiting for a submitter out of its outbox, to send them now. */
+  private takeReports(submitter: string, ids: ReadonlySet<string>): Report[] {
+    const queued = this.outbox.get(submitter)
+
+    if (queued === undefined) {
+      return []
+    }
+
+    const taken = queued.filter((r) => ids.has(r.id))
+
+    if (taken.length === queued.length) {
+      this.outbox.delete(submitter)
+    } else if (taken.length > 0) {
+      this.outbox.set(
+        submitter,
+        queued.filter((r) => !ids.has(r.id))
+      )
+    }
+
+    return taken
   }
 
   private async run(held: Held<Awarded>): Promise<void> {
@@ -453,4 +494,15 @@ function at(cids: readonly CID[], i: number): CID {
   }
 
   return cid
+}
+
+/** Resolves when every promise has settled or after `ms`, whichever comes first. */
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+  })
+
+  await Promise.race([Promise.allSettled(promises), late])
+  clearTimeout(timer)
 }

@@ -1798,6 +1798,7 @@ export namespace Acceptance {
 
 export interface Acceptances {
   acceptances: Acceptance[]
+  reports: Report[]
 }
 
 export namespace Acceptances {
@@ -1817,12 +1818,20 @@ export namespace Acceptances {
           }
         }
 
+        if (obj.reports != null && obj.reports.length > 0) {
+          for (const value of obj.reports) {
+            w.uint32(18)
+            Report.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          acceptances: []
+          acceptances: [],
+          reports: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1841,6 +1850,16 @@ export namespace Acceptances {
               }))
               break
             }
+            case 2: {
+              if (opts.limits?.reports != null && obj.reports.length === opts.limits.reports) {
+                throw new MaxLengthError('Decode error - repeated field "reports" had too many elements')
+              }
+
+              obj.reports.push(Report.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.reports$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1851,7 +1870,8 @@ export namespace Acceptances {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          acceptances: 0
+          acceptances: 0,
+          reports: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1875,6 +1895,24 @@ export namespace Acceptances {
               }
 
               obj.acceptances++
+
+              break
+            }
+            case 2: {
+              if (opts.limits?.reports != null && obj.reports === opts.limits.reports) {
+                throw new MaxLengthError('Streaming decode error - repeated field "reports" had too many elements')
+              }
+
+              for (const evt of Report.codec().stream(reader, reader.uint32(), `${prefix}.reports[]`, {
+                limits: opts.limits?.reports$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.reports
+                }
+              }
+
+              obj.reports++
 
               break
             }
@@ -1908,6 +1946,78 @@ export namespace Acceptances {
     index: number
   }
 
+  export interface AcceptancesReportsIdFieldEvent {
+    field: '$.reports[].id'
+    value: string
+    index: number
+  }
+
+  export interface AcceptancesReportsAttemptFieldEvent {
+    field: '$.reports[].attempt'
+    value: number
+    index: number
+  }
+
+  export interface AcceptancesReportsStatusFieldEvent {
+    field: '$.reports[].status'
+    value: Status
+    index: number
+  }
+
+  export interface AcceptancesReportsProgressFieldEvent {
+    field: '$.reports[].progress'
+    value: number
+    index: number
+  }
+
+  export interface AcceptancesReportsMessageFieldEvent {
+    field: '$.reports[].message'
+    value: string
+    index: number
+  }
+
+  export interface AcceptancesReportsJsonFieldEvent {
+    field: '$.reports[].json'
+    value: string
+    index: number
+  }
+
+  export interface AcceptancesReportsBytesFieldEvent {
+    field: '$.reports[].bytes'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AcceptancesReportsCidFieldEvent {
+    field: '$.reports[].cid'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AcceptancesReportsCidJsonFieldEvent {
+    field: '$.reports[].cidJson'
+    value: boolean
+    index: number
+  }
+
+  export interface AcceptancesReportsFailureFieldEvent {
+    field: '$.reports[].failure'
+    value: Failure
+    index: number
+  }
+
+  export interface AcceptancesReportsErrorFieldEvent {
+    field: '$.reports[].error'
+    value: string
+    index: number
+  }
+
+  export interface AcceptancesReportsElapsedFieldEvent {
+    field: '$.reports[].elapsed'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<Acceptances>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Acceptances.codec())
   }
@@ -1916,7 +2026,7 @@ export namespace Acceptances {
     return decodeMessage(buf, Acceptances.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptances>): Generator<AcceptancesAcceptancesIdFieldEvent | AcceptancesAcceptancesAcceptedFieldEvent | AcceptancesAcceptancesReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptances>): Generator<AcceptancesAcceptancesIdFieldEvent | AcceptancesAcceptancesAcceptedFieldEvent | AcceptancesAcceptancesReasonFieldEvent | AcceptancesReportsIdFieldEvent | AcceptancesReportsAttemptFieldEvent | AcceptancesReportsStatusFieldEvent | AcceptancesReportsProgressFieldEvent | AcceptancesReportsMessageFieldEvent | AcceptancesReportsJsonFieldEvent | AcceptancesReportsBytesFieldEvent | AcceptancesReportsCidFieldEvent | AcceptancesReportsCidJsonFieldEvent | AcceptancesReportsFailureFieldEvent | AcceptancesReportsErrorFieldEvent | AcceptancesReportsElapsedFieldEvent> {
     return streamMessage(buf, Acceptances.codec(), opts)
   }
 }
