@@ -26,6 +26,8 @@ export const DEFAULT_HEARTBEAT_TIMEOUT = 3_000 // ms
 export const POISON_KILLS = 3
 /** Finished tasks remembered for `list` and `get`. */
 export const MAX_FINISHED = 10_000
+/** Parked tasks go back in the queue at most this often. */
+const WAKE_INTERVAL = 50 // ms
 /** The first retry's delay; each next one doubles, up to `MAX_BACKOFF`. */
 const BASE_BACKOFF = 100 // ms
 const MAX_BACKOFF = 10_000 // ms
@@ -69,6 +71,9 @@ export class Submitter {
    * on every turn of the event loop while another node has room.
    */
   private readonly waiting = new Set<TaskRecord>()
+  /** When the parked tasks were last put back in the queue, and the timer of the next time. */
+  private wokeAt = Number.NEGATIVE_INFINITY
+  private waking?: ReturnType<typeof setTimeout>
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly auctions: Auctions
   private readonly room = new RoomBook()
@@ -117,6 +122,7 @@ export class Submitter {
     this.running = false
     clearInterval(this.supervisor)
     clearTimeout(this.probing)
+    clearTimeout(this.waking)
     this.stopGathering()
 
     for (const timer of this.timers) {
@@ -189,8 +195,7 @@ export class Submitter {
    * may have appeared.
    */
   viewChanged(): void {
-    this.requeue(this.unplaceable)
-    this.requeue(this.waiting)
+    this.wake()
   }
 
   /** A peer left the view: the tasks it held are lost and auctioned again. */
@@ -501,6 +506,33 @@ export class Submitter {
     }, ROOM_STALE_AFTER)
   }
 
+  /**
+   * Room may have appeared, or a node that can run what could not run:
+   * the parked tasks go back in the queue, at most once per `WAKE_INTERVAL`.
+   * Every advert and every task's end would otherwise send each parked
+   * task through a round again, thousands of times a second in a large
+   * mesh with many parked.
+   */
+  private wake(): void {
+    if (this.waking !== undefined || (this.waiting.size === 0 && this.unplaceable.size === 0)) {
+      return
+    }
+
+    const wait = this.wokeAt + WAKE_INTERVAL - Date.now()
+
+    if (wait > 0) {
+      this.waking = setTimeout(() => {
+        this.waking = undefined
+        this.wake()
+      }, wait)
+      return
+    }
+
+    this.wokeAt = Date.now()
+    this.requeue(this.unplaceable)
+    this.requeue(this.waiting)
+  }
+
   /** Puts the tasks of `set` back in the queue and schedules a round. */
   private requeue(set: Set<TaskRecord>): void {
     for (const record of set) {
@@ -514,7 +546,8 @@ export class Submitter {
   /** A task of ours ended on a node: that node has room for one more, which a waiting task may take. */
   private freed(peer: string, record: TaskRecord): void {
     this.room.add(peer, record.task.needs.slots, Date.now())
-    this.requeue(this.waiting)
+    this.wake()
+    this.schedule()
   }
 
   private forget(record: TaskRecord): void {

@@ -95,4 +95,26 @@ describe('Submitter', () => {
     expect(other.state).toBe('pending')
     expect(other.result).toBeUndefined()
   })
+  it('sends parked tasks through a round again at most once per wake-up interval, however many adverts come', async () => {
+    const worker = await peer()
+    const submitter = submitterFor(worker, () => new Uint8Array())
+    started.push(submitter)
+    const parked = Array.from({ length: 100 }, (_, i) =>
+      submitter.submit(normalizeSpec({ kind: 'echo', needs: { labels: { zone: 'x' } } }, `p${i}`))
+    )
+    await expect.poll(() => parked.every((r) => r.pendingReason !== undefined)).toBe(true)
+    // the rounds one pass over the parked tasks takes
+    const before = submitter.stats().rounds
+
+    // an advert on each of 20 turns of the event loop, as a large mesh sends them
+    for (let i = 0; i < 20; i++) {
+      submitter.viewChanged()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+
+    // one pass at once and perhaps one more should a pause outlast the
+    // interval; a pass per advert would be twenty
+    expect(submitter.stats().rounds - before).toBeLessThanOrEqual(2 * before)
+    expect(parked.every((r) => r.state === 'pending')).toBe(true)
+  })
 })
