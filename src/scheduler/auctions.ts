@@ -48,8 +48,11 @@ export interface AuctionsParts {
   window?: number
   /** Whether a lone task is offered straight to its best candidate first (default true). */
   direct?: boolean
-  /** Takes reports that rode on a node's answer to an award, as if the node had sent them. */
-  reports(from: string, reports: readonly Report[]): void
+  /**
+   * Takes reports that rode on a node's answer to an award, as if the node
+   * had sent them; `refused` more broke a limit and were left out.
+   */
+  reports(from: string, reports: readonly Report[], refused: number): void
   log: Logger
 }
 
@@ -362,8 +365,8 @@ export class Auctions {
             reasons.set(a.id, a.accepted ? '' : a.reason || 'declined')
           }
 
-          if (answer.reports.length > 0) {
-            this.parts.reports(winner, answer.reports)
+          if (answer.reports.length + answer.refused > 0) {
+            this.parts.reports(winner, answer.reports, answer.refused)
           }
         } catch (err) {
           for (const record of group) {

@@ -189,8 +189,10 @@ export class Bidder<T> {
   /**
    * Takes a task offered without an auction (a direct award), but only when
    * it can start at once: a slot and the GPUs it needs are free, and no
-   * task is queued or reserved (by any submitter) to take them first.
-   * Otherwise it is declined, and the submitter asks for bids instead.
+   * task is queued (it would run first, even one waiting for a GPU) or
+   * reserved by another bid to take them first. The submitter's own
+   * reservation on the same task is not counted, as the claim takes its
+   * place. Otherwise it is declined, and the submitter asks for bids instead.
    */
   claim(
     submitter: string,
@@ -199,6 +201,7 @@ export class Bidder<T> {
     self: SelfOffer,
     now: number
   ): { accepted: true } | { reason: string } {
+    this.expire(now)
     const existing = this.held.get(key(submitter, offer.id))
 
     if (existing !== undefined && existing.state !== 'reserved') {
@@ -206,7 +209,10 @@ export class Bidder<T> {
       return { accepted: true }
     }
 
-    if (this.committed + offer.needs.slots > this.slots) {
+    // the submitter's own bid on this task gives way to the claim
+    const own = existing?.needs.slots ?? 0
+
+    if (this.queue.size > 0 || this.committed - own + offer.needs.slots > this.slots) {
       const reserved = this.committed - this.busySlots - this.queuedSlots
       return {
         reason: `busy: ${this.busySlots} of ${this.slots} slots running, ${this.queuedSlots} queued, ${reserved} reserved`

@@ -8,7 +8,7 @@ import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { CID } from 'multiformats/cid'
 import type { Slots } from '../adverts/pb/advert.js'
-import type { MeshView } from '../adverts/view.js'
+import type { MeshView, ViewEntry } from '../adverts/view.js'
 import { TaskNotFoundError } from '../errors.js'
 import { protocolId } from '../net/wire-names.js'
 import { type Handler, Rpc, type RpcStats } from '../rpc/index.js'
@@ -146,6 +146,10 @@ export class TaskService {
         parts.view
           .entries()
           .map((entry) => ({ peerId: entry.peerId, offer: nodeOffer(entry.advert) })),
+      offer: (peer) => {
+        const entry = parts.view.get(peer)
+        return entry === undefined ? undefined : nodeOffer(entry.advert)
+      },
       owners: (input) => parts.store.owners(this.inputCid(input)),
       candidates: this.init.candidates,
       window: this.init.auctionWindow,
@@ -168,8 +172,10 @@ export class TaskService {
       this.submitter.peerLeft(evt.detail.peerId)
       this.worker.submitterLeft(evt.detail.peerId)
     })
-    parts.view.addEventListener('peer:joined', () => this.submitter.viewChanged())
-    parts.view.addEventListener('peer:updated', () => this.submitter.viewChanged())
+    const changed = ({ detail }: CustomEvent<ViewEntry>): void =>
+      this.submitter.viewChanged({ peerId: detail.peerId, offer: nodeOffer(detail.advert) })
+    parts.view.addEventListener('peer:joined', changed)
+    parts.view.addEventListener('peer:updated', changed)
   }
 
   async start(): Promise<void> {

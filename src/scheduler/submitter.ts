@@ -12,7 +12,10 @@ import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
 import { Auctions, type AuctionsParts, type RoundOptions, shortId } from './auctions.js'
+import type { PeerOffer } from './candidates.js'
 import { budget, GATHER_WAIT, nextStep } from './dispatch.js'
+import type { NodeOffer } from './needs.js'
+import { Parked } from './parked.js'
 import { Failure, type Report, ReportAcks, Status } from './pb/tasks.js'
 import { TaskQueue } from './queue.js'
 import { type ResultValue, TaskRecord } from './record.js'
@@ -26,13 +29,13 @@ export const DEFAULT_HEARTBEAT_TIMEOUT = 3_000 // ms
 export const POISON_KILLS = 3
 /** Finished tasks remembered for `list` and `get`. */
 export const MAX_FINISHED = 10_000
-/** Parked tasks go back in the queue at most this often. */
-const WAKE_INTERVAL = 50 // ms
 /** The first retry's delay; each next one doubles, up to `MAX_BACKOFF`. */
 const BASE_BACKOFF = 100 // ms
 const MAX_BACKOFF = 10_000 // ms
 
 export interface SubmitterParts extends Omit<AuctionsParts, 'log' | 'room' | 'reports'> {
+  /** What a live peer offers, by its advert. */
+  offer(peer: string): NodeOffer | undefined
   heartbeatTimeout: number
   log: Logger
   /** Tells the record's listeners of progress and state changes. */
@@ -61,19 +64,16 @@ export class Submitter {
   private readonly records = new Map<string, TaskRecord>()
   private readonly finished: string[] = []
   private readonly queue = new TaskQueue<TaskRecord>()
-  /** Tasks no live node can run, waiting for the view to change. */
-  private readonly unplaceable = new Set<TaskRecord>()
+  /** Tasks no live node can run, back in the queue when a node that can run them shows up. */
+  private readonly unplaceable = new Parked<TaskRecord>()
   /**
    * Tasks that got no bid (the nodes that can run them are full, or did not
-   * answer), waiting for room: for a task of ours to end, the view to
-   * change, or the beliefs about room to go stale, whichever comes first.
-   * Without this a full node that alone can run them would be asked again
-   * on every turn of the event loop while another node has room.
+   * answer), back in the queue when a node that can run them shows room: a
+   * task of ours ended there, or its advert came, or once a second in case
+   * room came unseen. Without this a full node that alone can run them would
+   * be asked again on every turn of the event loop while another has room.
    */
-  private readonly waiting = new Set<TaskRecord>()
-  /** When the parked tasks were last put back in the queue, and the timer of the next time. */
-  private wokeAt = Number.NEGATIVE_INFINITY
-  private waking?: ReturnType<typeof setTimeout>
+  private readonly waiting = new Parked<TaskRecord>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly auctions: Auctions
   private readonly room = new RoomBook()
@@ -103,7 +103,8 @@ export class Submitter {
     this.auctions = new Auctions({
       ...parts,
       room: this.room,
-      reports: (from, reports) => {
+      reports: (from, reports, refused) => {
+        this.counters.refusedReports += refused
         for (const report of reports) this.take(from, report)
       },
       log: parts.log
@@ -122,7 +123,7 @@ export class Submitter {
     this.running = false
     clearInterval(this.supervisor)
     clearTimeout(this.probing)
-    clearTimeout(this.waking)
+    this.probing = undefined
     this.stopGathering()
 
     for (const timer of this.timers) {
@@ -194,8 +195,9 @@ export class Submitter {
    * The view changed: tasks no node could run may find one now, and room
    * may have appeared.
    */
-  viewChanged(): void {
-    this.wake()
+  viewChanged(peer: PeerOffer): void {
+    this.requeue(this.unplaceable.takeFor(peer.offer, Number.POSITIVE_INFINITY))
+    this.wake(peer.peerId, peer.offer)
   }
 
   /** A peer left the view: the tasks it held are lost and auctioned again. */
@@ -230,7 +232,11 @@ export class Submitter {
       return { accepted: false, reason: 'this task was not awarded to you' }
     }
 
-    if (record.state === 'auction' && record.awardedTo.get(report.attempt) === from) {
+    if (
+      record.state === 'auction' &&
+      record.attempt === report.attempt &&
+      record.awardedTo.get(report.attempt) === from
+    ) {
       // the winner's report overtook its answer to the award
       record.awarded(from, Date.now())
       this.out.add(record)
@@ -240,7 +246,9 @@ export class Submitter {
 
     if (report.status === Status.DONE) {
       if (FINAL_STATES.has(record.state)) {
-        this.counters.duplicates++
+        // the node that finished it saying so again (its answer may have
+        // been lost) is no second run
+        if (!current) this.counters.duplicates++
         return { accepted: true, reason: 'duplicate' }
       }
 
@@ -502,51 +510,41 @@ export class Submitter {
 
     this.probing = setTimeout(() => {
       this.probing = undefined
-      this.requeue(this.waiting)
+      const peers = this.parts.peers()
+
+      for (const { peerId, offer } of peers) {
+        this.wake(peerId, offer)
+      }
+
+      // those no live node can run any more learn so in a round
+      this.requeue(this.waiting.takeUnrunnable(peers.map((p) => p.offer)))
+
+      if (this.waiting.size > 0) this.probe()
     }, ROOM_STALE_AFTER)
   }
 
-  /**
-   * Room may have appeared, or a node that can run what could not run:
-   * the parked tasks go back in the queue, at most once per `WAKE_INTERVAL`.
-   * Every advert and every task's end would otherwise send each parked
-   * task through a round again, thousands of times a second in a large
-   * mesh with many parked.
-   */
-  private wake(): void {
-    if (this.waking !== undefined || (this.waiting.size === 0 && this.unplaceable.size === 0)) {
-      return
+  /** A node may have room: the waiting tasks it can run go back in the queue, as many as it takes. */
+  private wake(peer: string, offer: NodeOffer): void {
+    if (this.waiting.size > 0) {
+      this.requeue(this.waiting.takeFor(offer, this.room.get(peer, offer, Date.now())))
     }
-
-    const wait = this.wokeAt + WAKE_INTERVAL - Date.now()
-
-    if (wait > 0) {
-      this.waking = setTimeout(() => {
-        this.waking = undefined
-        this.wake()
-      }, wait)
-      return
-    }
-
-    this.wokeAt = Date.now()
-    this.requeue(this.unplaceable)
-    this.requeue(this.waiting)
   }
 
-  /** Puts the tasks of `set` back in the queue and schedules a round. */
-  private requeue(set: Set<TaskRecord>): void {
-    for (const record of set) {
+  /** Puts tasks back in the queue and schedules a round. */
+  private requeue(records: readonly TaskRecord[]): void {
+    for (const record of records) {
       this.queue.push(record, record.task.priority, record.submittedAt)
     }
 
-    set.clear()
-    this.schedule()
+    if (records.length > 0) this.schedule()
   }
 
   /** A task of ours ended on a node: that node has room for one more, which a waiting task may take. */
   private freed(peer: string, record: TaskRecord): void {
     this.room.add(peer, record.task.needs.slots, Date.now())
-    this.wake()
+    const offer = this.waiting.size > 0 ? this.parts.offer(peer) : undefined
+
+    if (offer !== undefined) this.wake(peer, offer)
     this.schedule()
   }
 

@@ -144,41 +144,57 @@ export function readReports(body: Uint8Array): Report[] {
     Reports.decode(body, { limits: { reports: MAX_REPORTS } })
   )
 
-  return checkReports(reports)
-}
-
-/** The answer to `count` awards: whether each was taken, and any reports that rode along. */
-export function readAcceptances(
-  body: Uint8Array,
-  count: number
-): { acceptances: Acceptance[]; reports: Report[] } {
-  const answer = decode('award answer', () =>
-    Acceptances.decode(body, { limits: { acceptances: count, reports: MAX_REPORTS } })
-  )
-
-  return { acceptances: answer.acceptances, reports: checkReports(answer.reports) }
-}
-
-function checkReports(reports: Report[]): Report[] {
   for (const report of reports) {
-    readId(report.id)
-    check(
-      (report.json?.length ?? 0) <= MAX_INLINE_RESULT * 6 &&
-        (report.bytes?.byteLength ?? 0) <= MAX_INLINE_RESULT,
-      `an inline result of at most ${MAX_INLINE_RESULT} bytes`,
-      'more'
-    )
-    check(Number.isFinite(report.progress), 'a finite progress', report.progress)
-
-    if (report.cid !== undefined) {
-      parseCid(report.cid)
-    }
-
-    report.error = report.error.slice(0, MAX_ERROR_TEXT)
-    report.message = report.message.slice(0, MAX_ERROR_TEXT)
+    checkReport(report)
   }
 
   return reports
+}
+
+/**
+ * The answer to `count` awards: whether each was taken, and the reports
+ * that rode along. A report that breaks a limit is left out and counted in
+ * `refused`, so one bad report does not undo the answer's acceptances.
+ */
+export function readAcceptances(
+  body: Uint8Array,
+  count: number
+): { acceptances: Acceptance[]; reports: Report[]; refused: number } {
+  const answer = decode('award answer', () =>
+    Acceptances.decode(body, { limits: { acceptances: count, reports: MAX_REPORTS } })
+  )
+  const reports = answer.reports.filter((report) => {
+    try {
+      checkReport(report)
+      return true
+    } catch {
+      return false
+    }
+  })
+
+  return {
+    acceptances: answer.acceptances,
+    reports,
+    refused: answer.reports.length - reports.length
+  }
+}
+
+function checkReport(report: Report): void {
+  readId(report.id)
+  check(
+    (report.json?.length ?? 0) <= MAX_INLINE_RESULT * 6 &&
+      (report.bytes?.byteLength ?? 0) <= MAX_INLINE_RESULT,
+    `an inline result of at most ${MAX_INLINE_RESULT} bytes`,
+    'more'
+  )
+  check(Number.isFinite(report.progress), 'a finite progress', report.progress)
+
+  if (report.cid !== undefined) {
+    parseCid(report.cid)
+  }
+
+  report.error = report.error.slice(0, MAX_ERROR_TEXT)
+  report.message = report.message.slice(0, MAX_ERROR_TEXT)
 }
 
 function readOffer(offer: Offer): Omit<OfferedTask, 'fetchBytes'> & { inputs: CID[] } {

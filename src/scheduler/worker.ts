@@ -4,7 +4,8 @@
  * as slots free up, and reports to each submitter. While it holds tasks for
  * a submitter it sends it a heartbeat that lists them, one message per
  * submitter per interval however many tasks it holds. Results wait in an
- * outbox until the submitter has taken them.
+ * outbox until the submitter has taken them; those that rode the answer to
+ * an award, which may have been lost, go once more with the next heartbeat.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -80,6 +81,10 @@ export class TaskWorker {
   private readonly parts: WorkerParts
   private readonly outbox = new Map<string, Report[]>()
   private readonly flushing = new Set<string>()
+  /** Final reports that went out in answers to awards, sent again with the next heartbeat. */
+  private readonly answered = new Map<string, Report[]>()
+  /** Answers to awards waiting for reports, by submitter: its outbox is not flushed meanwhile. */
+  private readonly holding = new Map<string, number>()
   private timer?: ReturnType<typeof setInterval>
   private reported = { busy: 0, queued: 0 }
   private readonly running = new Set<Promise<void>>()
@@ -146,39 +151,57 @@ export class TaskWorker {
       },
 
       award: async (body, { peer }) => {
+        const submitter = peer.toString()
         const now = Date.now()
-        const acceptances = readAwards(body).map(({ task, attempt, direct }) => {
-          const submitter = peer.toString()
-          const answer = direct
-            ? bidder.claim(
-                submitter,
-                { ...task, fetchBytes: this.fetchBytes(task.inputs) },
-                { task, attempt },
-                this.parts.self(),
-                now
-              )
-            : bidder.award(submitter, task.id, { task, attempt }, now)
+        const awards = readAwards(body)
+        // the reports of the tasks taken ride the answer, so none is sent apart meanwhile
+        this.hold(submitter)
 
-          if ('reason' in answer) {
-            this.counters.declined++
-            return { id: task.id, accepted: false, reason: answer.reason, direct }
+        try {
+          const taken = new Map<string, number>()
+          const direct = new Map<string, number>()
+          const acceptances = awards.map(({ task, attempt, direct: isDirect }) => {
+            const answer = isDirect
+              ? bidder.claim(
+                  submitter,
+                  { ...task, fetchBytes: this.fetchBytes(task.inputs) },
+                  { task, attempt },
+                  this.parts.self(),
+                  now
+                )
+              : bidder.award(submitter, task.id, { task, attempt }, now)
+
+            if ('reason' in answer) {
+              this.counters.declined++
+              return { id: task.id, accepted: false, reason: answer.reason }
+            }
+
+            this.counters.awards++
+            taken.set(task.id, attempt)
+            if (isDirect) direct.set(task.id, attempt)
+
+            return { id: task.id, accepted: true, reason: '' }
+          })
+          const runs = this.pump()
+            .filter(
+              ({ held }) =>
+                held.submitter === submitter && direct.get(held.id) === held.award?.attempt
+            )
+            .map(({ run }) => run)
+
+          // a task placed directly that ends at once goes back in the answer:
+          // one message each way instead of an answer, a report and its ack
+          if (runs.length > 0) {
+            await settledWithin(runs, INLINE_WAIT)
           }
 
-          this.counters.awards++
-          return { id: task.id, accepted: true, reason: '', direct }
-        })
-        const started = this.pump()
+          const reports = this.takeReports(submitter, taken)
+          this.keepAnswered(submitter, reports)
 
-        // a task placed directly that ends at once goes back in the answer:
-        // one message each way instead of an answer, a report and its ack
-        if (started.length > 0 && acceptances.some((a) => a.accepted && a.direct)) {
-          await settledWithin(started, INLINE_WAIT)
+          return Acceptances.encode({ acceptances, reports })
+        } finally {
+          this.unhold(submitter)
         }
-
-        return Acceptances.encode({
-          acceptances: acceptances.map(({ id, accepted, reason }) => ({ id, accepted, reason })),
-          reports: this.takeReports(peer.toString(), new Set(acceptances.map((a) => a.id)))
-        })
       },
 
       release: async (body, { peer }) => {
@@ -193,7 +216,7 @@ export class TaskWorker {
 
       cancel: async (body, { peer }) => {
         for (const ref of readRefs(body)) {
-          this.cancel(peer.toString(), ref.id)
+          this.cancel(peer.toString(), ref.id, ref.attempt)
         }
 
         this.loadChanged()
@@ -209,10 +232,16 @@ export class TaskWorker {
     }
 
     this.outbox.delete(submitter)
+    this.answered.delete(submitter)
     this.loadChanged()
   }
 
-  private cancel(submitter: string, id: string): void {
+  /** Cancels a task this node won, if it holds that attempt of it: a newer one runs on. */
+  private cancel(submitter: string, id: string, attempt: number): void {
+    if (this.parts.bidder.get(submitter, id)?.award?.attempt !== attempt) {
+      return
+    }
+
     const held = this.parts.bidder.cancel(submitter, id)
     held?.award?.controller?.abort(new TaskCancelledError('the submitter cancelled the task'))
   }
@@ -224,10 +253,10 @@ export class TaskWorker {
     )
   }
 
-  /** Starts queued tasks while slots are free; returns the runs it started. */
-  private pump(): Promise<void>[] {
+  /** Starts queued tasks while slots are free; returns the runs it started, with their tasks. */
+  private pump(): Array<{ held: Held<Awarded>; run: Promise<void> }> {
     const now = Date.now()
-    const started: Promise<void>[] = []
+    const started: Array<{ held: Held<Awarded>; run: Promise<void> }> = []
 
     for (
       let held = this.parts.bidder.next(now);
@@ -236,7 +265,7 @@ export class TaskWorker {
     ) {
       const run = this.run(held).finally(() => this.running.delete(run))
       this.running.add(run)
-      started.push(run)
+      started.push({ held, run })
     }
 
     this.loadChanged()
@@ -244,26 +273,59 @@ export class TaskWorker {
     return started
   }
 
-  /** Takes the reports on `ids` waiting for a submitter out of its outbox, to send them now. */
-  private takeReports(submitter: string, ids: ReadonlySet<string>): Report[] {
+  /**
+   * Takes the reports waiting for a submitter on the given attempts (attempt
+   * by task id) out of its outbox, to send them now.
+   */
+  private takeReports(submitter: string, attempts: ReadonlyMap<string, number>): Report[] {
     const queued = this.outbox.get(submitter)
 
     if (queued === undefined) {
       return []
     }
 
-    const taken = queued.filter((r) => ids.has(r.id))
+    const taken = queued.filter((r) => attempts.get(r.id) === r.attempt)
 
     if (taken.length === queued.length) {
       this.outbox.delete(submitter)
     } else if (taken.length > 0) {
       this.outbox.set(
         submitter,
-        queued.filter((r) => !ids.has(r.id))
+        queued.filter((r) => attempts.get(r.id) !== r.attempt)
       )
     }
 
     return taken
+  }
+
+  /** Keeps the results among reports that rode an answer, to send again with the next heartbeat. */
+  private keepAnswered(submitter: string, reports: readonly Report[]): void {
+    const results = reports.filter(isResult)
+
+    if (results.length > 0) {
+      this.answered.set(submitter, [...(this.answered.get(submitter) ?? []), ...results])
+    }
+  }
+
+  /** Holds a submitter's outbox while an answer to it waits for reports to take. */
+  private hold(submitter: string): void {
+    this.holding.set(submitter, (this.holding.get(submitter) ?? 0) + 1)
+  }
+
+  /** Lets go of a hold; the last one sends on what was queued for the submitter meanwhile. */
+  private unhold(submitter: string): void {
+    const holds = (this.holding.get(submitter) ?? 1) - 1
+
+    if (holds > 0) {
+      this.holding.set(submitter, holds)
+      return
+    }
+
+    this.holding.delete(submitter)
+
+    if ((this.outbox.get(submitter)?.length ?? 0) > 0) {
+      this.schedule(submitter)
+    }
   }
 
   private async run(held: Held<Awarded>): Promise<void> {
@@ -349,8 +411,9 @@ export class TaskWorker {
     const report = {
       ...blank(id, attempt),
       status: Status.RUNNING,
-      progress: fraction,
-      message: message ?? ''
+      // whatever a handler passes, the report carries a fraction the submitter takes
+      progress: Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0,
+      message: typeof message === 'string' ? message : ''
     }
     const queued = this.outbox.get(submitter)
     const index = queued?.findIndex((r) => r.id === id && r.status === Status.RUNNING) ?? -1
@@ -373,17 +436,26 @@ export class TaskWorker {
 
     queued.push(report)
     this.outbox.set(submitter, queued)
-
-    if (!this.flushing.has(submitter)) {
-      this.flushing.add(submitter)
-      setImmediate(() => {
-        this.flushing.delete(submitter)
-        void this.flush(submitter)
-      })
-    }
+    this.schedule(submitter)
   }
 
-  /** Every submitter hears which of its tasks this node holds. */
+  /** Flushes a submitter's outbox on the next turn, unless an answer holds it or a flush is due. */
+  private schedule(submitter: string): void {
+    if (this.holding.has(submitter) || this.flushing.has(submitter)) {
+      return
+    }
+
+    this.flushing.add(submitter)
+    setImmediate(() => {
+      this.flushing.delete(submitter)
+      void this.flush(submitter)
+    })
+  }
+
+  /**
+   * Every submitter hears which of its tasks this node holds, and once more
+   * of the results that rode answers since the last heartbeat.
+   */
   private heartbeat(): void {
     for (const [submitter, held] of this.parts.bidder.awarded()) {
       const queued = this.outbox.get(submitter) ?? []
@@ -398,6 +470,13 @@ export class TaskWorker {
       this.outbox.set(submitter, [...queued, ...beats])
     }
 
+    // also to a submitter this node holds nothing more for
+    for (const [submitter, results] of this.answered) {
+      this.outbox.set(submitter, [...results, ...(this.outbox.get(submitter) ?? [])])
+    }
+
+    this.answered.clear()
+
     for (const submitter of this.outbox.keys()) {
       void this.flush(submitter)
     }
@@ -407,7 +486,8 @@ export class TaskWorker {
   private async flush(submitter: string): Promise<void> {
     const reports = this.outbox.get(submitter)
 
-    if (reports === undefined || reports.length === 0) {
+    // a held outbox is flushed when the hold ends
+    if (reports === undefined || reports.length === 0 || this.holding.has(submitter)) {
       return
     }
 
@@ -419,14 +499,19 @@ export class TaskWorker {
         const answer = ReportAcks.decode(
           await this.parts.request(peer, 'report', Reports.encode({ reports: batch }))
         )
-        const superseded = answer.acks.filter((ack) => !ack.accepted && ack.reason === 'superseded')
+        for (const [i, ack] of answer.acks.entries()) {
+          if (ack.accepted || ack.reason !== 'superseded') continue
 
-        for (const ack of superseded) {
-          this.cancel(submitter, ack.id)
+          // only the attempt reported on was superseded: a newer one held here runs on
+          const report = batch[i]?.id === ack.id ? batch[i] : batch.find((r) => r.id === ack.id)
+
+          if (report !== undefined) {
+            this.cancel(submitter, ack.id, report.attempt)
+          }
         }
       } catch (err) {
         // results are sent again with the next heartbeat; progress and heartbeats are not needed again
-        const keep = batch.filter((r) => r.status === Status.DONE || r.status === Status.FAILED)
+        const keep = batch.filter(isResult)
         this.parts.log('reports to %s failed, %d kept - %e', submitter, keep.length, err)
         this.outbox.set(submitter, [...keep, ...(this.outbox.get(submitter) ?? [])])
       }
@@ -458,6 +543,11 @@ function blank(id: string, attempt: number): Report {
     error: '',
     elapsed: 0
   }
+}
+
+/** Whether a report is a task's result (DONE or FAILED), which must reach its submitter. */
+function isResult(report: Report): boolean {
+  return report.status === Status.DONE || report.status === Status.FAILED
 }
 
 function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {

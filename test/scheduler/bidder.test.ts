@@ -791,6 +791,28 @@ describe('Bidder', () => {
       expect(b.claim('alice', offer('b'), 'y', self, 0)).toEqual({ accepted: true })
     })
 
+    it('declines while a task is queued ahead, even one waiting for a GPU with slots free', () => {
+      const b = bidder({ slots: 3, gpu: 1, queueDepth: 8 })
+      start(b, offer('render', { needs: { gpu: 1 } }), 0)
+      take(b, offer('waiting', { needs: { gpu: 1 } }), 0)
+
+      expect(b.next(0)).toBeUndefined()
+      expect(b.claim('alice', offer('a'), 'award a', self, 0)).toEqual({
+        reason: 'busy: 1 of 3 slots running, 1 queued, 0 reserved'
+      })
+      expect(b.get('alice', 'a')).toBeUndefined()
+    })
+
+    it('takes the place of its own reservation on the task rather than counting it twice', () => {
+      const b = bidder({ slots: 1, queueDepth: 8 })
+      bidOf(ask(b, offer('a'), 0))
+
+      expect(b.claim('alice', offer('a'), 'award a', self, 1)).toEqual({ accepted: true })
+      expect(b.load).toEqual({ busy: 0, queued: 1 })
+      expect(b.room).toBe(8)
+      expect(b.next(1)?.award).toBe('award a')
+    })
+
     it('declines what the node cannot run, with the reason', () => {
       const b = bidder({ slots: 1, queueDepth: 8 })
 

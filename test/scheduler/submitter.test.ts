@@ -2,7 +2,18 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Acceptances, Awards, Failure, type Report, Status } from '../../src/scheduler/pb/tasks.js'
+import type { NodeOffer } from '../../src/scheduler/needs.js'
+import {
+  Acceptances,
+  Awards,
+  CallForProposals,
+  Failure,
+  Proposals,
+  type Report,
+  Reports,
+  Status
+} from '../../src/scheduler/pb/tasks.js'
+import type { TaskRecord } from '../../src/scheduler/record.js'
 import { normalizeSpec } from '../../src/scheduler/spec.js'
 import { Submitter } from '../../src/scheduler/submitter.js'
 import { offer } from './offers.js'
@@ -27,19 +38,63 @@ function done(id: string, attempt: number, json: string): Report {
 }
 
 /**
- * A submitter whose only worker is `worker`, which runs `echo` on one slot
- * and answers each award as `answer` says.
+ * A scripted worker: it takes tasks while it runs fewer than its one slot,
+ * and answers an award with whatever `extra` reports the test sets.
  */
-function submitterFor(
-  worker: string,
-  answer: (awards: ReturnType<typeof Awards.decode>['awards']) => Uint8Array
-): Submitter {
+interface Worker {
+  id: string
+  offer: NodeOffer
+  running: Map<string, number>
+  /** Reports its answers to awards carry. */
+  extra: (awarded: Array<{ id: string; attempt: number; args: string }>) => Report[]
+}
+
+async function worker(kinds: string[], extra: Worker['extra'] = () => []): Promise<Worker> {
+  return {
+    id: await peer(),
+    offer: offer({ kinds, slots: 1, free: 1 }),
+    running: new Map(),
+    extra
+  }
+}
+
+/** What a worker answers to a request. */
+function answer(w: Worker, method: string, body: Uint8Array): Uint8Array {
+  if (method === 'cfp') {
+    const full = w.running.size > 0
+    return Proposals.encode({
+      room: full ? 0 : 1,
+      proposals: CallForProposals.decode(body).offers.map(({ id }) =>
+        full
+          ? { id, refusal: 'busy: 1 of 1 slots running' }
+          : { id, refusal: '', bid: { startDelay: 0, runTime: 1, fetchBytes: 0, expires: 2_000 } }
+      )
+    })
+  }
+
+  if (method === 'award') {
+    const awards = Awards.decode(body).awards
+    const taken = awards.filter(() => w.running.size === 0)
+    for (const a of taken) w.running.set(a.id, a.attempt)
+    return Acceptances.encode({
+      acceptances: awards.map((a) => ({
+        id: a.id,
+        accepted: taken.includes(a),
+        reason: taken.includes(a) ? '' : 'busy: 1 of 1 slots running'
+      })),
+      reports: w.extra(taken)
+    })
+  }
+
+  return new Uint8Array()
+}
+
+function submitterOf(workers: Worker[]): Submitter {
+  const byId = new Map(workers.map((w) => [w.id, w]))
   const submitter = new Submitter({
-    request: async (_peer, method, body) => {
-      if (method !== 'award') throw new Error(`unexpected ${method}`)
-      return answer(Awards.decode(body).awards)
-    },
-    peers: () => [{ peerId: worker, offer: offer({ kinds: ['echo'], slots: 1, free: 1 }) }],
+    request: async (to, method, body) => answer(byId.get(to.toString()) as Worker, method, body),
+    peers: () => workers.map((w) => ({ peerId: w.id, offer: w.offer })),
+    offer: (id) => byId.get(id)?.offer,
     owners: () => [],
     heartbeatTimeout: 60_000,
     onChange: () => {},
@@ -50,6 +105,22 @@ function submitterFor(
   return submitter
 }
 
+/** The worker says the task it runs is done. */
+async function finish(submitter: Submitter, w: Worker, id: string): Promise<void> {
+  const attempt = w.running.get(id) as number
+  w.running.delete(id)
+  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  const from = { ...peerId, toString: () => w.id } as typeof peerId
+  await submitter.handlers().report?.(Reports.encode({ reports: [done(id, attempt, '"ok"')] }), {
+    peer: from,
+    signal: new AbortController().signal
+  })
+}
+
+function spec(kind: string, id: string, priority = 0): ReturnType<typeof normalizeSpec> {
+  return normalizeSpec({ kind, priority }, id)
+}
+
 describe('Submitter', () => {
   const started: Submitter[] = []
   afterEach(() => {
@@ -57,64 +128,80 @@ describe('Submitter', () => {
   })
 
   it('takes the result of a lone task from the answer to its direct award', async () => {
-    const worker = await peer()
-    const submitter = submitterFor(worker, (awards) =>
-      Acceptances.encode({
-        acceptances: awards.map((a) => ({ id: a.id, accepted: true, reason: '' })),
-        reports: awards.map((a) => done(a.id, a.attempt, a.args))
-      })
-    )
+    const w = await worker(['echo'], (awarded) => awarded.map((a) => done(a.id, a.attempt, '"hi"')))
+    const submitter = submitterOf([w])
     started.push(submitter)
 
-    const record = submitter.submit(normalizeSpec({ kind: 'echo', args: 'hi' }, 'lone'))
+    const record = submitter.submit(spec('echo', 'lone'))
 
     expect(await record.done).toEqual({ json: '"hi"' })
-    expect(record.node).toBe(worker)
+    expect(record.node).toBe(w.id)
     expect(submitter.stats()).toMatchObject({ completed: 1, refusedReports: 0, rounds: 1 })
   })
 
-  it('refuses reports riding an answer for tasks that were not awarded to the node that sent them', async () => {
-    const worker = await peer()
+  it('refuses reports riding an answer for tasks not awarded to their sender, and leaves out a bad one alone', async () => {
     let forged: Report[] = []
-    const submitter = submitterFor(worker, (awards) =>
-      Acceptances.encode({
-        acceptances: awards.map((a) => ({ id: a.id, accepted: true, reason: '' })),
-        reports: forged
-      })
-    )
+    const w = await worker(['echo'], () => forged)
+    const submitter = submitterOf([w])
     started.push(submitter)
     // a task of this submitter's that is not the worker's to report on
     const other = submitter.submit(normalizeSpec({ kind: 'echo', needs: { gpu: 1 } }, 'other'))
     await expect.poll(() => other.pendingReason).toMatch(/GPU/)
-    forged = [done('other', 1, '"forged"'), done('never-was', 1, '"forged"')]
+    forged = [
+      done('other', 1, '"forged"'),
+      done('never-was', 1, '"forged"'),
+      { ...done('mine', 1, '"ok"'), progress: Number.NaN }
+    ]
 
-    const record = submitter.submit(normalizeSpec({ kind: 'echo', args: 1 }, 'mine'))
+    const record = submitter.submit(spec('echo', 'mine'))
 
+    // the acceptance stands though a report beside it broke a limit
     await expect.poll(() => record.state).toBe('awarded')
-    expect(submitter.stats().refusedReports).toBe(2)
+    expect(submitter.stats().refusedReports).toBe(3)
     expect(other.state).toBe('pending')
     expect(other.result).toBeUndefined()
   })
-  it('sends parked tasks through a round again at most once per wake-up interval, however many adverts come', async () => {
-    const worker = await peer()
-    const submitter = submitterFor(worker, () => new Uint8Array())
-    started.push(submitter)
-    const parked = Array.from({ length: 100 }, (_, i) =>
-      submitter.submit(normalizeSpec({ kind: 'echo', needs: { labels: { zone: 'x' } } }, `p${i}`))
-    )
-    await expect.poll(() => parked.every((r) => r.pendingReason !== undefined)).toBe(true)
-    // the rounds one pass over the parked tasks takes
-    const before = submitter.stats().rounds
 
-    // an advert on each of 20 turns of the event loop, as a large mesh sends them
+  it('brings a waiting task back when the node that can run it frees a slot, before lower ones', async () => {
+    const a = await worker(['render', 'echo'])
+    const b = await worker(['echo'])
+    const submitter = submitterOf([a, b])
+    started.push(submitter)
+    const first = submitter.submit(spec('render', 'first'))
+    await expect.poll(() => first.state).toBe('awarded')
+    const low = submitter.submit(spec('render', 'low', 0))
+    const high = submitter.submit(spec('render', 'high', 5))
+    await expect
+      .poll(() => [low.state, high.state, low.pendingReason])
+      .toEqual(['pending', 'pending', expect.stringMatching(/busy|waiting for room/)])
+
+    // adverts from a node that cannot run them put them through no round
+    const rounds = submitter.stats().rounds
     for (let i = 0; i < 20; i++) {
-      submitter.viewChanged()
+      submitter.viewChanged({ peerId: b.id, offer: b.offer })
       await new Promise((resolve) => setImmediate(resolve))
     }
+    expect(submitter.stats().rounds).toBe(rounds)
 
-    // one pass at once and perhaps one more should a pause outlast the
-    // interval; a pass per advert would be twenty
-    expect(submitter.stats().rounds - before).toBeLessThanOrEqual(2 * before)
-    expect(parked.every((r) => r.state === 'pending')).toBe(true)
+    await finish(submitter, a, 'first')
+    await expect.poll(() => high.state).toBe('awarded')
+    expect(low.state).toBe('pending')
+
+    await finish(submitter, a, 'high')
+    await expect.poll(() => low.state).toBe('awarded')
+    expect(submitter.stats()).toMatchObject({ completed: 2, duplicates: 0 })
+  })
+
+  it('takes a repeat of a result from the node that sent it as no second run', async () => {
+    const w = await worker(['echo'], (awarded) => awarded.map((a) => done(a.id, a.attempt, '"1"')))
+    const submitter = submitterOf([w])
+    started.push(submitter)
+    const record: TaskRecord = submitter.submit(spec('echo', 'once'))
+    await record.done
+    w.running.set('once', record.attempt)
+
+    await finish(submitter, w, 'once')
+
+    expect(submitter.stats()).toMatchObject({ completed: 1, duplicates: 0 })
   })
 })
