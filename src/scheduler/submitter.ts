@@ -1,7 +1,8 @@
 /**
- * The side of a node that submits tasks and sees them through: it queues
- * them by priority with aging, auctions them in batches, awards each to its
- * best bid, and supervises the winner. A winner that leaves the view or
+ * The side of a node that submits tasks and sees them through: it hands
+ * them to its placement (queued by priority with aging, auctioned in
+ * batches, each awarded to its best bid), takes the winners' reports, and
+ * supervises the winners. A winner that leaves the view or
  * misses heartbeats loses the task, which is auctioned again without it.
  * Handler errors and timeouts are retried with backoff up to the task's
  * `retries`; a task that takes its worker down three times fails as
@@ -11,15 +12,13 @@ import type { Logger } from '@libp2p/interface'
 import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
-import { Auctions, type AuctionsParts, type RoundOptions, shortId } from './auctions.js'
+import { Auctions, type AuctionsParts, shortId } from './auctions.js'
 import type { PeerOffer } from './candidates.js'
-import { budget, GATHER_WAIT, nextStep } from './dispatch.js'
 import type { NodeOffer } from './needs.js'
-import { Parked } from './parked.js'
 import { Failure, type Report, ReportAcks, Status } from './pb/tasks.js'
-import { TaskQueue } from './queue.js'
+import { Placement } from './placement.js'
 import { type ResultValue, TaskRecord } from './record.js'
-import { ROOM_STALE_AFTER, RoomBook } from './room.js'
+import { RoomBook } from './room.js'
 import { FINAL_STATES, type Task, type TaskState } from './task.js'
 import { readReports } from './wire.js'
 
@@ -63,29 +62,12 @@ export class Submitter {
   private readonly parts: SubmitterParts
   private readonly records = new Map<string, TaskRecord>()
   private readonly finished: string[] = []
-  private readonly queue = new TaskQueue<TaskRecord>()
-  /** Tasks no live node can run, back in the queue when a node that can run them shows up. */
-  private readonly unplaceable = new Parked<TaskRecord>()
-  /**
-   * Tasks that got no bid (the nodes that can run them are full, or did not
-   * answer), back in the queue when a node that can run them shows room: a
-   * task of ours ended there, or its advert came, or once a second in case
-   * room came unseen. Without this a full node that alone can run them would
-   * be asked again on every turn of the event loop while another has room.
-   */
-  private readonly waiting = new Parked<TaskRecord>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly auctions: Auctions
-  private readonly room = new RoomBook()
-  private probing?: ReturnType<typeof setTimeout>
+  private readonly placement: Placement
   /** Tasks awarded to a node and not yet ended or lost. */
   private readonly out = new Set<TaskRecord>()
-  /** A small round held back for more room: its timer, or 'done' once it ran out. */
-  private gathering?: ReturnType<typeof setTimeout> | 'done'
-  private inAuction = 0
-  private scheduled = false
   private supervisor?: ReturnType<typeof setInterval>
-  private running = false
   private readonly counters = {
     submitted: 0,
     completed: 0,
@@ -94,25 +76,37 @@ export class Submitter {
     retried: 0,
     lost: 0,
     duplicates: 0,
-    refusedReports: 0,
-    rounds: 0
+    refusedReports: 0
   }
 
   constructor(parts: SubmitterParts) {
     this.parts = parts
+    const room = new RoomBook()
     this.auctions = new Auctions({
       ...parts,
-      room: this.room,
+      room,
       reports: (from, reports, refused) => {
         this.counters.refusedReports += refused
         for (const report of reports) this.take(from, report)
       },
       log: parts.log
     })
+    this.placement = new Placement({
+      ...parts,
+      auctions: this.auctions,
+      room,
+      outstanding: () => this.out.size,
+      awarded: (records) => {
+        for (const record of records) {
+          this.out.add(record)
+          parts.onChange(record, 'state')
+        }
+      }
+    })
   }
 
   start(): void {
-    this.running = true
+    this.placement.start()
     this.supervisor = setInterval(
       () => this.supervise(),
       Math.min(1_000, this.parts.heartbeatTimeout / 3)
@@ -120,11 +114,8 @@ export class Submitter {
   }
 
   stop(): void {
-    this.running = false
+    this.placement.stop()
     clearInterval(this.supervisor)
-    clearTimeout(this.probing)
-    this.probing = undefined
-    this.stopGathering()
 
     for (const timer of this.timers) {
       clearTimeout(timer)
@@ -157,9 +148,10 @@ export class Submitter {
 
     return {
       ...this.counters,
-      pending: this.queue.size + this.unplaceable.size + this.waiting.size,
-      inAuction: this.inAuction,
-      running
+      pending: this.placement.pending,
+      inAuction: this.placement.inAuction,
+      running,
+      rounds: this.placement.rounds
     }
   }
 
@@ -167,7 +159,7 @@ export class Submitter {
     const record = new TaskRecord(task, Date.now())
     this.records.set(task.id, record)
     this.counters.submitted++
-    this.enqueue(record)
+    this.placement.enqueue(record)
 
     return record
   }
@@ -177,7 +169,7 @@ export class Submitter {
       return
     }
 
-    this.forget(record)
+    this.placement.delete(record)
 
     if (record.node !== undefined && (record.state === 'awarded' || record.state === 'running')) {
       this.auctions.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
@@ -191,13 +183,9 @@ export class Submitter {
     )
   }
 
-  /**
-   * The view changed: tasks no node could run may find one now, and room
-   * may have appeared.
-   */
+  /** A peer's advert came: it may run tasks no node could, or have room for waiting ones. */
   viewChanged(peer: PeerOffer): void {
-    this.requeue(this.unplaceable.takeFor(peer.offer, Number.POSITIVE_INFINITY))
-    this.wake(peer.peerId, peer.offer)
+    this.placement.viewChanged(peer)
   }
 
   /** A peer left the view: the tasks it held are lost and auctioned again. */
@@ -259,7 +247,7 @@ export class Submitter {
 
       record.log(Date.now(), 'completed', from, `in ${report.elapsed} ms`)
       this.settle(record, 'completed', resultOf(report))
-      this.freed(from, record)
+      this.placement.freed(from, record.task.needs.slots)
       return { accepted: true, reason: '' }
     }
 
@@ -275,7 +263,7 @@ export class Submitter {
 
     if (report.status === Status.FAILED) {
       this.failed(record, report)
-      this.freed(from, record)
+      this.placement.freed(from, record.task.needs.slots)
     } else if (report.status === Status.RUNNING) {
       this.started(record, report)
     }
@@ -370,188 +358,16 @@ export class Submitter {
     this.parts.onChange(record, 'state')
 
     if (delay === 0) {
-      this.enqueue(record)
+      this.placement.enqueue(record)
       return
     }
 
     const timer = setTimeout(() => {
       this.timers.delete(timer)
 
-      if (record.state === 'pending') this.enqueue(record)
+      if (record.state === 'pending') this.placement.enqueue(record)
     }, delay)
     this.timers.add(timer)
-  }
-
-  private enqueue(record: TaskRecord): void {
-    if (!this.queue.has(record)) {
-      this.queue.push(record, record.task.priority, record.submittedAt)
-    }
-
-    this.schedule()
-  }
-
-  /** Starts an auction round on the next turn, so tasks submitted together go in one. */
-  private schedule(): void {
-    if (this.scheduled || !this.running) {
-      return
-    }
-
-    this.scheduled = true
-    setImmediate(() => {
-      this.scheduled = false
-      this.dispatch()
-    })
-  }
-
-  /** Starts auction rounds for as many queued tasks as the mesh has room for (see `nextStep`). */
-  private dispatch(): void {
-    while (this.running && this.queue.size > 0) {
-      const step = nextStep({
-        ...budget(this.parts.peers(), this.room, Date.now(), this.parts.candidates),
-        queued: this.queue.size,
-        inAuction: this.inAuction,
-        queuedOut: this.queuedOut(),
-        gathered: this.gathering === 'done'
-      })
-
-      if ('wait' in step) {
-        if (step.wait === 'room') {
-          this.probe()
-        } else {
-          this.gathering ??= setTimeout(() => {
-            this.gathering = 'done'
-            this.schedule()
-          }, GATHER_WAIT)
-        }
-
-        return
-      }
-
-      const batch: TaskRecord[] = []
-
-      while (batch.length < step.take && this.queue.size > 0) {
-        batch.push(this.queue.pop() as TaskRecord)
-      }
-
-      this.stopGathering()
-
-      // a task alone, with nothing queued or in auction behind it, may be placed directly
-      const lone = batch.length === 1 && this.queue.size === 0 && this.inAuction === 0
-      this.inAuction += batch.length
-      void this.round(batch, { lone, ...(step.backlog ? { candidates: 1 } : {}) })
-    }
-  }
-
-  private async round(batch: TaskRecord[], options: RoundOptions): Promise<void> {
-    this.counters.rounds++
-
-    for (const record of batch) {
-      record.state = 'auction'
-    }
-
-    try {
-      const outcome = await this.auctions.run(batch, options)
-
-      for (const record of outcome.unplaceable) {
-        record.state = 'pending'
-        this.unplaceable.add(record)
-      }
-
-      for (const record of outcome.noBid) {
-        record.state = 'pending'
-        this.waiting.add(record)
-      }
-
-      if (this.waiting.size > 0) {
-        this.probe()
-      }
-
-      for (const record of outcome.awarded) {
-        this.out.add(record)
-        this.parts.onChange(record, 'state')
-      }
-    } catch (err) {
-      this.parts.log.error('an auction round failed - %e', err)
-
-      for (const record of batch) {
-        if (record.state === 'auction') {
-          record.state = 'pending'
-          this.waiting.add(record)
-        }
-      }
-
-      this.probe()
-    } finally {
-      this.inAuction -= batch.length
-      this.schedule()
-    }
-  }
-
-  /** Tasks of ours the nodes hold beyond their slots: what keeps them busy while a round waits. */
-  private queuedOut(): number {
-    const slots = this.parts.peers().reduce((n, p) => n + p.offer.slots, 0)
-
-    return this.out.size - slots
-  }
-
-  private stopGathering(): void {
-    if (this.gathering !== 'done') {
-      clearTimeout(this.gathering)
-    }
-
-    this.gathering = undefined
-  }
-
-  /** Looks again once beliefs about room have gone stale, should room appear where no answer showed it. */
-  private probe(): void {
-    if (this.probing !== undefined) {
-      return
-    }
-
-    this.probing = setTimeout(() => {
-      this.probing = undefined
-      const peers = this.parts.peers()
-
-      for (const { peerId, offer } of peers) {
-        this.wake(peerId, offer)
-      }
-
-      // those no live node can run any more learn so in a round
-      this.requeue(this.waiting.takeUnrunnable(peers.map((p) => p.offer)))
-
-      if (this.waiting.size > 0) this.probe()
-    }, ROOM_STALE_AFTER)
-  }
-
-  /** A node may have room: the waiting tasks it can run go back in the queue, as many as it takes. */
-  private wake(peer: string, offer: NodeOffer): void {
-    if (this.waiting.size > 0) {
-      this.requeue(this.waiting.takeFor(offer, this.room.get(peer, offer, Date.now())))
-    }
-  }
-
-  /** Puts tasks back in the queue and schedules a round. */
-  private requeue(records: readonly TaskRecord[]): void {
-    for (const record of records) {
-      this.queue.push(record, record.task.priority, record.submittedAt)
-    }
-
-    if (records.length > 0) this.schedule()
-  }
-
-  /** A task of ours ended on a node: that node has room for one more, which a waiting task may take. */
-  private freed(peer: string, record: TaskRecord): void {
-    this.room.add(peer, record.task.needs.slots, Date.now())
-    const offer = this.waiting.size > 0 ? this.parts.offer(peer) : undefined
-
-    if (offer !== undefined) this.wake(peer, offer)
-    this.schedule()
-  }
-
-  private forget(record: TaskRecord): void {
-    this.queue.delete(record)
-    this.unplaceable.delete(record)
-    this.waiting.delete(record)
   }
 
   /** Takes tasks from winners that went silent. */
@@ -578,7 +394,7 @@ export class Submitter {
     this.out.delete(record)
     record.state = state
     record.finishedAt = Date.now()
-    this.forget(record)
+    this.placement.delete(record)
 
     if (result !== undefined) {
       record.result = result

@@ -3,36 +3,26 @@
  * proposals through its bidder, takes awards, runs what it won by priority
  * as slots free up, and reports to each submitter. While it holds tasks for
  * a submitter it sends it a heartbeat that lists them, one message per
- * submitter per interval however many tasks it holds. Results wait in an
- * outbox until the submitter has taken them; those that rode the answer to
- * an award, which may have been lost, go once more with the next heartbeat.
+ * submitter per interval however many tasks it holds. The reports go
+ * through an outbox (see outbox.ts), which keeps results until the submitter
+ * has taken them.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { TaskCancelledError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import type { Bidder, Held, SelfOffer } from './bidder.js'
 import type { Handlers } from './handlers.js'
-import {
-  Acceptances,
-  Failure,
-  Proposals,
-  type Report,
-  ReportAcks,
-  Reports,
-  Status
-} from './pb/tasks.js'
+import { Outbox } from './outbox.js'
+import { Acceptances, Failure, Proposals, type Report, Status } from './pb/tasks.js'
 import type { JobResult } from './pool.js'
 import { MAX_INLINE_RESULT, type Task } from './task.js'
-import { pack, readAwards, readOffers, readRefs } from './wire.js'
+import { readAwards, readOffers, readRefs } from './wire.js'
 
 /** How often a node tells each submitter which of its tasks it holds. */
 export const DEFAULT_HEARTBEAT_INTERVAL = 500 // ms
 /** What a missing input is taken to cost to fetch, when its size is not known here. */
 const UNKNOWN_INPUT_BYTES = 1024 * 1024
-/** Reports a node keeps for a submitter that does not take them. */
-const MAX_OUTBOX = 10_000
 /**
  * How long the answer to a direct award waits for the task to end, so its
  * result rides the answer. Bounded so that a task that does not end at
@@ -79,12 +69,7 @@ export interface WorkerStats {
 
 export class TaskWorker {
   private readonly parts: WorkerParts
-  private readonly outbox = new Map<string, Report[]>()
-  private readonly flushing = new Set<string>()
-  /** Final reports that went out in answers to awards, sent again with the next heartbeat. */
-  private readonly answered = new Map<string, Report[]>()
-  /** Answers to awards waiting for reports, by submitter: its outbox is not flushed meanwhile. */
-  private readonly holding = new Map<string, number>()
+  private readonly outbox: Outbox
   private timer?: ReturnType<typeof setInterval>
   private reported = { busy: 0, queued: 0 }
   private readonly running = new Set<Promise<void>>()
@@ -99,6 +84,11 @@ export class TaskWorker {
 
   constructor(parts: WorkerParts) {
     this.parts = parts
+    this.outbox = new Outbox({
+      request: (peer, method, body) => parts.request(peer, method, body),
+      onSuperseded: (submitter, id, attempt) => this.cancel(submitter, id, attempt),
+      log: parts.log.newScope('outbox')
+    })
   }
 
   start(): void {
@@ -155,7 +145,7 @@ export class TaskWorker {
         const now = Date.now()
         const awards = readAwards(body)
         // the reports of the tasks taken ride the answer, so none is sent apart meanwhile
-        this.hold(submitter)
+        const release = this.outbox.hold(submitter)
 
         try {
           const taken = new Map<string, number>()
@@ -195,12 +185,11 @@ export class TaskWorker {
             await settledWithin(runs, INLINE_WAIT)
           }
 
-          const reports = this.takeReports(submitter, taken)
-          this.keepAnswered(submitter, reports)
+          const reports = this.outbox.take(submitter, taken)
 
           return Acceptances.encode({ acceptances, reports })
         } finally {
-          this.unhold(submitter)
+          release()
         }
       },
 
@@ -231,8 +220,7 @@ export class TaskWorker {
       held.award?.controller?.abort(new TaskCancelledError('the submitter left the mesh'))
     }
 
-    this.outbox.delete(submitter)
-    this.answered.delete(submitter)
+    this.outbox.drop(submitter)
     this.loadChanged()
   }
 
@@ -273,68 +261,13 @@ export class TaskWorker {
     return started
   }
 
-  /**
-   * Takes the reports waiting for a submitter on the given attempts (attempt
-   * by task id) out of its outbox, to send them now.
-   */
-  private takeReports(submitter: string, attempts: ReadonlyMap<string, number>): Report[] {
-    const queued = this.outbox.get(submitter)
-
-    if (queued === undefined) {
-      return []
-    }
-
-    const taken = queued.filter((r) => attempts.get(r.id) === r.attempt)
-
-    if (taken.length === queued.length) {
-      this.outbox.delete(submitter)
-    } else if (taken.length > 0) {
-      this.outbox.set(
-        submitter,
-        queued.filter((r) => attempts.get(r.id) !== r.attempt)
-      )
-    }
-
-    return taken
-  }
-
-  /** Keeps the results among reports that rode an answer, to send again with the next heartbeat. */
-  private keepAnswered(submitter: string, reports: readonly Report[]): void {
-    const results = reports.filter(isResult)
-
-    if (results.length > 0) {
-      this.answered.set(submitter, [...(this.answered.get(submitter) ?? []), ...results])
-    }
-  }
-
-  /** Holds a submitter's outbox while an answer to it waits for reports to take. */
-  private hold(submitter: string): void {
-    this.holding.set(submitter, (this.holding.get(submitter) ?? 0) + 1)
-  }
-
-  /** Lets go of a hold; the last one sends on what was queued for the submitter meanwhile. */
-  private unhold(submitter: string): void {
-    const holds = (this.holding.get(submitter) ?? 1) - 1
-
-    if (holds > 0) {
-      this.holding.set(submitter, holds)
-      return
-    }
-
-    this.holding.delete(submitter)
-
-    if ((this.outbox.get(submitter)?.length ?? 0) > 0) {
-      this.schedule(submitter)
-    }
-  }
-
   private async run(held: Held<Awarded>): Promise<void> {
     const award = held.award as Awarded
     const { task, attempt } = award
     const controller = new AbortController()
     award.controller = controller
     const startedAt = Date.now()
-    this.send(held.submitter, { ...blank(task.id, attempt), status: Status.RUNNING })
+    this.outbox.send(held.submitter, { ...blank(task.id, attempt), status: Status.RUNNING })
     let report: Report
 
     try {
@@ -368,7 +301,7 @@ export class TaskWorker {
         controller.signal.reason instanceof TaskCancelledError
       )
     ) {
-      this.send(held.submitter, report)
+      this.outbox.send(held.submitter, report)
     }
 
     this.pump()
@@ -408,114 +341,32 @@ export class TaskWorker {
     fraction: number,
     message?: string
   ): void {
-    const report = {
+    this.outbox.update(submitter, {
       ...blank(id, attempt),
       status: Status.RUNNING,
       // whatever a handler passes, the report carries a fraction the submitter takes
       progress: Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0,
       message: typeof message === 'string' ? message : ''
-    }
-    const queued = this.outbox.get(submitter)
-    const index = queued?.findIndex((r) => r.id === id && r.status === Status.RUNNING) ?? -1
-
-    if (queued !== undefined && index >= 0) {
-      queued[index] = report
-      return
-    }
-
-    this.send(submitter, report)
-  }
-
-  /** Queues a report for a submitter and sends the queue on the next turn. */
-  private send(submitter: string, report: Report): void {
-    const queued = this.outbox.get(submitter) ?? []
-
-    if (queued.length >= MAX_OUTBOX) {
-      queued.shift()
-    }
-
-    queued.push(report)
-    this.outbox.set(submitter, queued)
-    this.schedule(submitter)
-  }
-
-  /** Flushes a submitter's outbox on the next turn, unless an answer holds it or a flush is due. */
-  private schedule(submitter: string): void {
-    if (this.holding.has(submitter) || this.flushing.has(submitter)) {
-      return
-    }
-
-    this.flushing.add(submitter)
-    setImmediate(() => {
-      this.flushing.delete(submitter)
-      void this.flush(submitter)
     })
   }
 
-  /**
-   * Every submitter hears which of its tasks this node holds, and once more
-   * of the results that rode answers since the last heartbeat.
-   */
+  /** Every submitter hears which of its tasks this node holds. */
   private heartbeat(): void {
+    const beats = new Map<string, Report[]>()
+
     for (const [submitter, held] of this.parts.bidder.awarded()) {
-      const queued = this.outbox.get(submitter) ?? []
-      const reported = new Set(queued.map((r) => r.id))
-      const beats = held
-        .filter((h) => h.award !== undefined && !reported.has(h.id))
-        .map((h) => ({
-          ...blank(h.id, (h.award as Awarded).attempt),
-          status: h.state === 'running' ? Status.RUNNING : Status.QUEUED
-        }))
-
-      this.outbox.set(submitter, [...queued, ...beats])
+      beats.set(
+        submitter,
+        held
+          .filter((h) => h.award !== undefined)
+          .map((h) => ({
+            ...blank(h.id, (h.award as Awarded).attempt),
+            status: h.state === 'running' ? Status.RUNNING : Status.QUEUED
+          }))
+      )
     }
 
-    // also to a submitter this node holds nothing more for
-    for (const [submitter, results] of this.answered) {
-      this.outbox.set(submitter, [...results, ...(this.outbox.get(submitter) ?? [])])
-    }
-
-    this.answered.clear()
-
-    for (const submitter of this.outbox.keys()) {
-      void this.flush(submitter)
-    }
-  }
-
-  /** Sends a submitter its reports; results stay queued until it acknowledges them. */
-  private async flush(submitter: string): Promise<void> {
-    const reports = this.outbox.get(submitter)
-
-    // a held outbox is flushed when the hold ends
-    if (reports === undefined || reports.length === 0 || this.holding.has(submitter)) {
-      return
-    }
-
-    this.outbox.delete(submitter)
-    const peer = peerIdFromString(submitter)
-
-    for (const batch of pack(reports, reportSize)) {
-      try {
-        const answer = ReportAcks.decode(
-          await this.parts.request(peer, 'report', Reports.encode({ reports: batch }))
-        )
-        for (const [i, ack] of answer.acks.entries()) {
-          if (ack.accepted || ack.reason !== 'superseded') continue
-
-          // only the attempt reported on was superseded: a newer one held here runs on
-          const report = batch[i]?.id === ack.id ? batch[i] : batch.find((r) => r.id === ack.id)
-
-          if (report !== undefined) {
-            this.cancel(submitter, ack.id, report.attempt)
-          }
-        }
-      } catch (err) {
-        // results are sent again with the next heartbeat; progress and heartbeats are not needed again
-        const keep = batch.filter(isResult)
-        this.parts.log('reports to %s failed, %d kept - %e', submitter, keep.length, err)
-        this.outbox.set(submitter, [...keep, ...(this.outbox.get(submitter) ?? [])])
-      }
-    }
+    this.outbox.beat(beats)
   }
 
   /** Passes the load on to the adverts when it moved since it was last passed on. */
@@ -545,11 +396,6 @@ function blank(id: string, attempt: number): Report {
   }
 }
 
-/** Whether a report is a task's result (DONE or FAILED), which must reach its submitter. */
-function isResult(report: Report): boolean {
-  return report.status === Status.DONE || report.status === Status.FAILED
-}
-
 function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {
   const error = err instanceof Error ? err.message : String(err)
   const failure =
@@ -564,16 +410,6 @@ function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {
       : Failure.ERROR
 
   return { failure, error }
-}
-
-function reportSize(report: Report): number {
-  return (
-    64 +
-    (report.json?.length ?? 0) +
-    (report.bytes?.byteLength ?? 0) +
-    report.error.length +
-    report.message.length
-  )
 }
 
 function at(cids: readonly CID[], i: number): CID {

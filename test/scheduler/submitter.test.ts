@@ -7,7 +7,6 @@ import {
   Acceptances,
   Awards,
   CallForProposals,
-  Failure,
   Proposals,
   type Report,
   Reports,
@@ -17,24 +16,14 @@ import type { TaskRecord } from '../../src/scheduler/record.js'
 import { normalizeSpec } from '../../src/scheduler/spec.js'
 import { Submitter } from '../../src/scheduler/submitter.js'
 import { offer } from './offers.js'
+import { report } from './reports.js'
 
 async function peer(): Promise<string> {
   return peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
 }
 
 function done(id: string, attempt: number, json: string): Report {
-  return {
-    id,
-    attempt,
-    status: Status.DONE,
-    progress: 1,
-    message: '',
-    json,
-    cidJson: false,
-    failure: Failure.ERROR,
-    error: '',
-    elapsed: 0
-  }
+  return report(id, attempt, Status.DONE, { progress: 1, json })
 }
 
 /**

@@ -129,6 +129,7 @@ describe('supervising tasks', () => {
     // by a busy node an auction
     expect(small).toBeGreaterThanOrEqual(1)
     expect(small).toBeLessThan(1.5)
-    expect(large).toBeLessThan(small * 1.15)
+    // calls to every node would add 4 messages a task here; a stray auction adds 7 in all
+    expect(large).toBeLessThan(small + 0.25)
   })
 })
