@@ -207,33 +207,37 @@ describe('tasks at the command line, across daemon processes', () => {
     )
     const ms = Array.from({ length: 18 }, (_, i) => 600 + (i % 3) * 100)
     const ids = await sleeps(client, ms)
-    const ranOn = await Promise.all(workers.map((worker) => peerIdOf(worker)))
+    const peers = await Promise.all(workers.map((worker) => peerIdOf(worker)))
+    // the worker to kill: the first seen running tasks (an auction may leave one without)
     let running: TaskInfo[] = []
     await waitFor(async () => {
       running = (await Promise.all(ids.map((id) => task(client, id)))).filter(
-        (info) => info.state === 'running' && info.node === ranOn[0]
+        (info) => info.state === 'running'
       )
       return running.length > 0
     })
+    const victim = peers.indexOf(running[0]?.node as string)
+    const killed = peers[victim] as string
+    running = running.filter((info) => info.node === killed)
 
-    workers[0]!.child.kill('SIGKILL')
-    await workers[0]!.exited
+    workers[victim]!.child.kill('SIGKILL')
+    await workers[victim]!.exited
     const infos = await allSlept(client, ids, ms)
 
     // a task may have ended on the killed node in the moment before the kill;
     // the others were lost with it and ran again elsewhere
     const wasRunning = infos.filter((info) => running.some((r) => r.id === info.id))
     const lost = wasRunning.filter((info) =>
-      info.history.some((entry) => entry.event === 'lost' && entry.peer === ranOn[0])
+      info.history.some((entry) => entry.event === 'lost' && entry.peer === killed)
     )
     expect(lost.length).toBeGreaterThan(0)
 
     for (const info of wasRunning) {
-      expect(lost.includes(info) || info.node === ranOn[0]).toBe(true)
+      expect(lost.includes(info) || info.node === killed).toBe(true)
     }
 
     for (const info of lost) {
-      expect(info.node).not.toBe(ranOn[0])
+      expect(info.node).not.toBe(killed)
     }
   })
 
