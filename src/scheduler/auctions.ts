@@ -392,8 +392,10 @@ export class Auctions {
     const reason = answer ?? 'no answer for this task'
 
     if (record.state !== 'auction') {
-      // a report from the winner came first and settled it, or the task was cancelled
-      if (record.state === 'cancelled' && reason === '') {
+      // settled another way meanwhile: by this winner's own report (which
+      // made it the task's node), or by an earlier attempt's result or a
+      // cancel, when this winner would run it for nothing
+      if (reason === '' && record.node !== winner) {
         this.cancel(winner, record)
       }
 

@@ -65,7 +65,8 @@ export class Parked<T extends ParkedItem> {
 
   /**
    * Takes out the tasks a node offering `offer` can run, highest priority
-   * first, until they fill `room` slot units (all of them for `Infinity`).
+   * first, until the next would not fit in `room` slot units (all of them
+   * for `Infinity`).
    */
   takeFor(offer: NodeOffer, room: number): T[] {
     const able = [...this.shapes.values()].filter(
@@ -84,9 +85,10 @@ export class Parked<T extends ParkedItem> {
 
       const shape = able[best] as Shape<T>
 
+      // the first in line waits for room enough, as a node's own queue
+      // does, rather than let narrower tasks behind it take each slot
       if (shape.needs.slots > left) {
-        able.splice(best, 1)
-        continue
+        break
       }
 
       const item = shape.items.pop() as T

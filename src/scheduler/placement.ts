@@ -83,6 +83,9 @@ export class Placement {
   viewChanged(peer: PeerOffer): void {
     this.requeue(this.unplaceable.takeFor(peer.offer, Number.POSITIVE_INFINITY))
     this.wake(peer.peerId, peer.offer)
+
+    // queued tasks held back for want of room may find it there
+    if (this.queue.size > 0) this.schedule()
   }
 
   /** Queues a task for the next round. */
@@ -156,12 +159,15 @@ export class Placement {
     try {
       const outcome = await this.parts.auctions.run(batch, options)
 
+      // a task cancelled while its round was out stays cancelled
       for (const record of outcome.unplaceable) {
+        if (record.state !== 'auction') continue
         record.state = 'pending'
         this.unplaceable.add(record)
       }
 
       for (const record of outcome.noBid) {
+        if (record.state !== 'auction') continue
         record.state = 'pending'
         this.waiting.add(record)
       }
@@ -205,7 +211,7 @@ export class Placement {
 
   /** Looks again once beliefs about room have gone stale, should room appear where no answer showed it. */
   private probe(): void {
-    if (this.probing !== undefined) {
+    if (this.probing !== undefined || !this.running) {
       return
     }
 
@@ -220,6 +226,8 @@ export class Placement {
       // those no live node can run any more learn so in a round
       this.requeue(this.waiting.takeUnrunnable(peers.map((p) => p.offer)))
 
+      // queued tasks held back for want of room look again too
+      if (this.queue.size > 0) this.schedule()
       if (this.waiting.size > 0) this.probe()
     }, ROOM_STALE_AFTER)
   }
@@ -247,6 +255,11 @@ export class Placement {
 
     if (offer !== undefined) this.wake(peer, offer)
     this.schedule()
+  }
+
+  /** A peer left: what this submitter believed of its room goes with it. */
+  peerLeft(peer: string): void {
+    this.parts.room.forget(peer)
   }
 
   /** Forgets a task that ended or was cancelled. */

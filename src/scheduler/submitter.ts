@@ -190,6 +190,8 @@ export class Submitter {
 
   /** A peer left the view: the tasks it held are lost and auctioned again. */
   peerLeft(peer: string): void {
+    this.placement.peerLeft(peer)
+
     for (const record of this.records.values()) {
       if (record.node === peer && (record.state === 'awarded' || record.state === 'running')) {
         this.lose(record, `${shortId(peer)} left the mesh`)

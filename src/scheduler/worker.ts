@@ -29,6 +29,8 @@ const UNKNOWN_INPUT_BYTES = 1024 * 1024
  * once delays only the answer saying it was taken, by about a timer tick.
  */
 const INLINE_WAIT = 2 // ms
+/** Departed submitters remembered at most. */
+const MAX_LEFT = 1_024
 
 /** What the worker side needs of the node. */
 export interface WorkerParts {
@@ -70,6 +72,8 @@ export interface WorkerStats {
 export class TaskWorker {
   private readonly parts: WorkerParts
   private readonly outbox: Outbox
+  /** Submitters that left the mesh, until they ask for anything again: their reports go nowhere. */
+  private readonly left = new Set<string>()
   private timer?: ReturnType<typeof setInterval>
   private reported = { busy: 0, queued: 0 }
   private readonly running = new Set<Promise<void>>()
@@ -144,6 +148,7 @@ export class TaskWorker {
         const submitter = peer.toString()
         const now = Date.now()
         const awards = readAwards(body)
+        this.left.delete(submitter)
         // the reports of the tasks taken ride the answer, so none is sent apart meanwhile
         const release = this.outbox.hold(submitter)
 
@@ -151,15 +156,7 @@ export class TaskWorker {
           const taken = new Map<string, number>()
           const direct = new Map<string, number>()
           const acceptances = awards.map(({ task, attempt, direct: isDirect }) => {
-            const answer = isDirect
-              ? bidder.claim(
-                  submitter,
-                  { ...task, fetchBytes: this.fetchBytes(task.inputs) },
-                  { task, attempt },
-                  this.parts.self(),
-                  now
-                )
-              : bidder.award(submitter, task.id, { task, attempt }, now)
+            const answer = this.accept(submitter, task, attempt, isDirect, now)
 
             if ('reason' in answer) {
               this.counters.declined++
@@ -214,8 +211,41 @@ export class TaskWorker {
     }
   }
 
+  /** Takes an award: a direct one if the task can start at once, else against this node's bid. */
+  private accept(
+    submitter: string,
+    task: Task,
+    attempt: number,
+    direct: boolean,
+    now: number
+  ): { accepted: true } | { reason: string } {
+    const { bidder } = this.parts
+    const holding = bidder.get(submitter, task.id)?.award?.attempt
+
+    if (holding !== undefined && holding !== attempt) {
+      // the cancel of the earlier attempt was lost; its report will be answered as superseded
+      return { reason: `this node still holds attempt ${holding} of the task` }
+    }
+
+    return direct
+      ? bidder.claim(
+          submitter,
+          { ...task, fetchBytes: this.fetchBytes(task.inputs) },
+          { task, attempt },
+          this.parts.self(),
+          now
+        )
+      : bidder.award(submitter, task.id, { task, attempt }, now)
+  }
+
   /** A submitter left the mesh: nobody will take the results of its tasks. */
   submitterLeft(submitter: string): void {
+    this.left.add(submitter)
+
+    if (this.left.size > MAX_LEFT) {
+      this.left.delete(this.left.values().next().value as string)
+    }
+
     for (const held of this.parts.bidder.dropSubmitter(submitter)) {
       held.award?.controller?.abort(new TaskCancelledError('the submitter left the mesh'))
     }
@@ -295,7 +325,9 @@ export class TaskWorker {
     report.elapsed = Date.now() - startedAt
     this.parts.bidder.finish(held, Date.now(), report.status === Status.DONE)
 
+    // nobody takes the report of a task its submitter cancelled or left behind
     if (
+      !this.left.has(held.submitter) &&
       !(
         report.failure === Failure.CANCELLED &&
         controller.signal.reason instanceof TaskCancelledError

@@ -48,10 +48,10 @@ describe('Parked', () => {
     parked.add(item('new', { at: 9 }))
 
     expect(names(parked.takeFor(offer(), 4))).toEqual(['old', 'wide'])
-    // a task wider than the room left is skipped, not waited for
+    // a task wider than the room left waits for it, and the narrower behind it too
     parked.add(item('wide again', { at: 1, needs: { slots: 3 } }))
-    expect(names(parked.takeFor(offer(), 2))).toEqual(['new'])
-    expect(names(parked.takeFor(offer(), Number.POSITIVE_INFINITY))).toEqual(['wide again'])
+    expect(names(parked.takeFor(offer(), 2))).toEqual([])
+    expect(names(parked.takeFor(offer(), Number.POSITIVE_INFINITY))).toEqual(['wide again', 'new'])
   })
 
   it('forgets a deleted task, and files a task once', () => {

@@ -32,6 +32,7 @@ function done(id: string, attempt: number, json: string): Report {
  */
 interface Worker {
   id: string
+  /** Its advert's offer: full while it runs a task. */
   offer: NodeOffer
   running: Map<string, number>
   /** Reports its answers to awards carry. */
@@ -45,6 +46,11 @@ async function worker(kinds: string[], extra: Worker['extra'] = () => []): Promi
     running: new Map(),
     extra
   }
+}
+
+/** What a worker's advert says: no room while it runs a task, as its queue is full. */
+function advertOf(w: Worker): NodeOffer {
+  return w.running.size > 0 ? { ...w.offer, free: 0, taken: 1_000 } : w.offer
 }
 
 /** What a worker answers to a request. */
@@ -63,8 +69,11 @@ function answer(w: Worker, method: string, body: Uint8Array): Uint8Array {
 
   if (method === 'award') {
     const awards = Awards.decode(body).awards
-    const taken = awards.filter(() => w.running.size === 0)
-    for (const a of taken) w.running.set(a.id, a.attempt)
+    const taken = awards.filter((a) => {
+      if (w.running.size > 0) return false
+      w.running.set(a.id, a.attempt)
+      return true
+    })
     return Acceptances.encode({
       acceptances: awards.map((a) => ({
         id: a.id,
@@ -82,8 +91,11 @@ function submitterOf(workers: Worker[]): Submitter {
   const byId = new Map(workers.map((w) => [w.id, w]))
   const submitter = new Submitter({
     request: async (to, method, body) => answer(byId.get(to.toString()) as Worker, method, body),
-    peers: () => workers.map((w) => ({ peerId: w.id, offer: w.offer })),
-    offer: (id) => byId.get(id)?.offer,
+    peers: () => workers.map((w) => ({ peerId: w.id, offer: advertOf(w) })),
+    offer: (id) => {
+      const w = byId.get(id)
+      return w === undefined ? undefined : advertOf(w)
+    },
     owners: () => [],
     heartbeatTimeout: 60_000,
     onChange: () => {},
@@ -192,5 +204,55 @@ describe('Submitter', () => {
     await finish(submitter, w, 'once')
 
     expect(submitter.stats()).toMatchObject({ completed: 1, duplicates: 0 })
+  })
+  it('sends a task held back for want of room once an advert shows room', async () => {
+    const w = await worker(['echo'])
+    w.running.set('elsewhere', 1)
+    const submitter = submitterOf([w])
+    started.push(submitter)
+
+    const record = submitter.submit(spec('echo', 'later'))
+    // the turn on which the submitter looked for room, found none and held the task back
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(submitter.stats()).toMatchObject({ pending: 1, rounds: 0 })
+
+    w.running.clear()
+    submitter.viewChanged({ peerId: w.id, offer: advertOf(w) })
+
+    // at once, not at the next probe, a second after the task was held back
+    await expect.poll(() => record.state, { timeout: 500 }).toBe('awarded')
+  })
+
+  it('keeps a task cancelled while its round was out cancelled', async () => {
+    const w = await worker(['echo'])
+    let answerCalls: () => void = () => {}
+    const calls = new Promise<void>((resolve) => {
+      answerCalls = resolve
+    })
+    const submitter = new Submitter({
+      request: async (_to, method, body) => {
+        await calls
+        return answer(w, method, body)
+      },
+      peers: () => [{ peerId: w.id, offer: advertOf(w) }],
+      offer: () => advertOf(w),
+      owners: () => [],
+      heartbeatTimeout: 60_000,
+      onChange: () => {},
+      log: defaultLogger().forComponent('test:submitter')
+    })
+    submitter.start()
+    started.push(submitter)
+    // one round: a task to auction, and one no node can run
+    const placed = submitter.submit(spec('echo', 'placed'))
+    const gpu = submitter.submit(normalizeSpec({ kind: 'echo', needs: { gpu: 1 } }, 'gpu'))
+    await expect.poll(() => gpu.pendingReason).toMatch(/GPU/)
+
+    submitter.cancel(gpu)
+    answerCalls()
+
+    await expect.poll(() => placed.state).toBe('awarded')
+    expect(gpu.state).toBe('cancelled')
+    expect(submitter.stats()).toMatchObject({ pending: 0, cancelled: 1 })
   })
 })

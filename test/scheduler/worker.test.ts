@@ -226,4 +226,18 @@ describe('TaskWorker', () => {
       expect(running?.message).toBe('working')
     }
   })
+  it('declines an award of a task it still holds at another attempt', async () => {
+    const h = await make()
+    h.worker.start()
+    expect((await h.award('a', 1)).acceptances[0]?.accepted).toBe(true)
+
+    // the cancel of attempt 1 never came: attempt 2 must not pass for it
+    expect((await h.award('a', 2)).acceptances[0]).toEqual({
+      id: 'a',
+      accepted: false,
+      reason: 'this node still holds attempt 1 of the task'
+    })
+    // the same award again, after a lost answer, is still taken
+    expect((await h.award('a', 1)).acceptances[0]?.accepted).toBe(true)
+  })
 })
