@@ -214,9 +214,8 @@ export class Bidder<T> {
 
     if (this.queue.size > 0 || this.committed - own + offer.needs.slots > this.slots) {
       const reserved = this.committed - this.busySlots - this.queuedSlots
-      return {
-        reason: `busy: ${this.busySlots} of ${this.slots} slots running, ${this.queuedSlots} queued, ${reserved} reserved`
-      }
+      const running = `${this.busySlots} of ${this.slots} slots running`
+      return { reason: `busy: ${running}, ${this.queuedSlots} queued, ${reserved} reserved` }
     }
 
     if (offer.needs.gpu > this.gpu - this.busyGpu) {
@@ -303,7 +302,10 @@ export class Bidder<T> {
     this.drop(held)
   }
 
-  /** Everything held for a submitter, e.g. one that left: reservations and queued ones are dropped, running ones returned. */
+  /**
+   * Everything held for a submitter, e.g. one that left: reservations and
+   * queued ones are dropped, running ones returned.
+   */
   dropSubmitter(submitter: string): Held<T>[] {
     const running: Held<T>[] = []
 

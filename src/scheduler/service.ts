@@ -1,9 +1,3 @@
-/**
- * The scheduler of one node (`node.tasks`): both the side that submits and
- * supervises tasks and the side that bids on, wins and runs them, over one
- * request/response protocol, `/mycel/<mesh>/tasks/1.0.0`.
- */
-import os from 'node:os'
 import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { CID } from 'multiformats/cid'
@@ -17,6 +11,7 @@ import { Bidder } from './bidder.js'
 import { MapHandle, TaskHandle } from './handle.js'
 import { Handlers } from './handlers.js'
 import { type ResolvedTasksInit, resolveTasksInit, type TasksInit } from './init.js'
+import { MemoryGauge } from './memory.js'
 import { offerOf as nodeOffer } from './needs.js'
 import type { TaskInfo, TaskRecord, TaskSummary } from './record.js'
 import { normalizeSpec } from './spec.js'
@@ -53,9 +48,6 @@ export interface TaskServiceParts {
   /** GPUs this node has (found some time after start). */
   gpu(): number
 }
-
-/** How long a reading of the machine's memory is used for. */
-const MEMORY_TTL = 250 // ms
 
 /** One item of `map`: the task's arguments and inputs; a CID alone is the task's one input. */
 export type MapItem = { args?: unknown; inputs?: ReadonlyArray<CID | string> } | CID
@@ -379,25 +371,4 @@ function isCid(item: MapItem): item is CID {
     (item as CID)['/'] !== undefined &&
     'multihash' in item
   )
-}
-
-/**
- * The machine's memory in MiB, read at most every `MEMORY_TTL`: reading
- * free memory is a read of /proc/meminfo, which cost about a tenth of a
- * millisecond on every call for proposals and direct award.
- */
-class MemoryGauge {
-  private figures = { memory: 0, memoryFree: 0 }
-  private readAt = Number.NEGATIVE_INFINITY
-
-  now(): { memory: number; memoryFree: number } {
-    const now = Date.now()
-
-    if (now - this.readAt >= MEMORY_TTL) {
-      this.figures = { memory: os.totalmem() / 2 ** 20, memoryFree: os.freemem() / 2 ** 20 }
-      this.readAt = now
-    }
-
-    return this.figures
-  }
 }

@@ -14,10 +14,12 @@ import {
   type Award,
   Awards,
   CallForProposals,
+  Failure,
   type Needs,
   type Offer,
   type Report,
   Reports,
+  Status,
   TaskRefs
 } from './pb/tasks.js'
 import { assertKind } from './spec.js'
@@ -286,4 +288,36 @@ export function pack<T>(items: readonly T[], size: (item: T) => number): T[][] {
   }
 
   return batches
+}
+
+/** A report on an attempt of a task, saying nothing yet. */
+export function blankReport(id: string, attempt: number): Report {
+  return {
+    id,
+    attempt,
+    status: Status.QUEUED,
+    progress: 0,
+    message: '',
+    cidJson: false,
+    failure: Failure.ERROR,
+    error: '',
+    elapsed: 0
+  }
+}
+
+/** How a report names the error a task ended with. */
+export function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {
+  const error = err instanceof Error ? err.message : String(err)
+  const failure =
+    err instanceof Error
+      ? ({
+          TaskTimeoutError: Failure.TIMEOUT,
+          WorkerCrashedError: Failure.CRASHED,
+          TaskCancelledError: Failure.CANCELLED,
+          BlockNotFoundError: Failure.UNRUNNABLE,
+          InvalidCidError: Failure.UNRUNNABLE
+        }[err.name] ?? Failure.ERROR)
+      : Failure.ERROR
+
+  return { failure, error }
 }

@@ -17,7 +17,7 @@ import { Outbox } from './outbox.js'
 import { Acceptances, Failure, Proposals, type Report, Status } from './pb/tasks.js'
 import type { JobResult } from './pool.js'
 import { MAX_INLINE_RESULT, type Task } from './task.js'
-import { readAwards, readOffers, readRefs } from './wire.js'
+import { blankReport, failureOf, readAwards, readOffers, readRefs } from './wire.js'
 
 /** How often a node tells each submitter which of its tasks it holds. */
 export const DEFAULT_HEARTBEAT_INTERVAL = 500 // ms
@@ -297,7 +297,7 @@ export class TaskWorker {
     const controller = new AbortController()
     award.controller = controller
     const startedAt = Date.now()
-    this.outbox.send(held.submitter, { ...blank(task.id, attempt), status: Status.RUNNING })
+    this.outbox.send(held.submitter, { ...blankReport(task.id, attempt), status: Status.RUNNING })
     let report: Report
 
     try {
@@ -312,13 +312,13 @@ export class TaskWorker {
           this.progress(held.submitter, task.id, attempt, fraction, message)
       })
       report = {
-        ...blank(task.id, attempt),
+        ...blankReport(task.id, attempt),
         status: Status.DONE,
         ...(await this.deliverable(result))
       }
       this.counters.completed++
     } catch (err) {
-      report = { ...blank(task.id, attempt), status: Status.FAILED, ...failureOf(err) }
+      report = { ...blankReport(task.id, attempt), status: Status.FAILED, ...failureOf(err) }
       this.counters.failed++
     }
 
@@ -374,7 +374,7 @@ export class TaskWorker {
     message?: string
   ): void {
     this.outbox.update(submitter, {
-      ...blank(id, attempt),
+      ...blankReport(id, attempt),
       status: Status.RUNNING,
       // whatever a handler passes, the report carries a fraction the submitter takes
       progress: Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0,
@@ -392,7 +392,7 @@ export class TaskWorker {
         held
           .filter((h) => h.award !== undefined)
           .map((h) => ({
-            ...blank(h.id, (h.award as Awarded).attempt),
+            ...blankReport(h.id, (h.award as Awarded).attempt),
             status: h.state === 'running' ? Status.RUNNING : Status.QUEUED
           }))
       )
@@ -413,36 +413,6 @@ export class TaskWorker {
 }
 
 type Run = Parameters<Handlers['run']>[0]
-
-function blank(id: string, attempt: number): Report {
-  return {
-    id,
-    attempt,
-    status: Status.QUEUED,
-    progress: 0,
-    message: '',
-    cidJson: false,
-    failure: Failure.ERROR,
-    error: '',
-    elapsed: 0
-  }
-}
-
-function failureOf(err: unknown): Pick<Report, 'failure' | 'error'> {
-  const error = err instanceof Error ? err.message : String(err)
-  const failure =
-    err instanceof Error
-      ? ({
-          TaskTimeoutError: Failure.TIMEOUT,
-          WorkerCrashedError: Failure.CRASHED,
-          TaskCancelledError: Failure.CANCELLED,
-          BlockNotFoundError: Failure.UNRUNNABLE,
-          InvalidCidError: Failure.UNRUNNABLE
-        }[err.name] ?? Failure.ERROR)
-      : Failure.ERROR
-
-  return { failure, error }
-}
 
 function at(cids: readonly CID[], i: number): CID {
   const cid = cids[i]

@@ -1,4 +1,5 @@
-import { Failure, type Report, type Status } from '../../src/scheduler/pb/tasks.js'
+import type { Report, Status } from '../../src/scheduler/pb/tasks.js'
+import { blankReport } from '../../src/scheduler/wire.js'
 
 /** A report on a task's attempt with nothing else in it; override what a test is about. */
 export function report(
@@ -7,18 +8,7 @@ export function report(
   status: Status,
   overrides: Partial<Report> = {}
 ): Report {
-  return {
-    id,
-    attempt,
-    status,
-    progress: 0,
-    message: '',
-    cidJson: false,
-    failure: Failure.ERROR,
-    error: '',
-    elapsed: 0,
-    ...overrides
-  }
+  return { ...blankReport(id, attempt), status, ...overrides }
 }
 
 /** What each report is on, as [id, attempt, status]. */
