@@ -113,11 +113,12 @@ export class Placement {
   /** Starts auction rounds for as many queued tasks as the mesh has room for (see `nextStep`). */
   private dispatch(): void {
     while (this.running && this.queue.size > 0) {
+      const peers = this.parts.peers()
       const step = nextStep({
-        ...budget(this.parts.peers(), this.parts.room, Date.now(), this.parts.candidates),
+        ...budget(peers, this.parts.room, Date.now(), this.parts.candidates),
         queued: this.queue.size,
         inAuction: this.inAuction,
-        queuedOut: this.queuedOut(),
+        queuedOut: this.queuedOut(peers),
         gathered: this.gathering === 'done'
       })
 
@@ -195,8 +196,8 @@ export class Placement {
   }
 
   /** Tasks of ours the nodes hold beyond their slots: what keeps them busy while a round waits. */
-  private queuedOut(): number {
-    const slots = this.parts.peers().reduce((n, p) => n + p.offer.slots, 0)
+  private queuedOut(peers: readonly PeerOffer[]): number {
+    const slots = peers.reduce((n, p) => n + p.offer.slots, 0)
 
     return this.parts.outstanding() - slots
   }
