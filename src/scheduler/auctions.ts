@@ -16,10 +16,10 @@
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Auction, DEFAULT_AUCTION_WINDOW } from './auction.js'
-import { DEFAULT_CANDIDATES, type PeerOffer, pickCandidates } from './candidates.js'
+import { DEFAULT_CANDIDATES, type PeerOffer, pickWithRoom, type RoomPick } from './candidates.js'
 import { Awards, CallForProposals, Proposals, type Report, TaskRefs } from './pb/tasks.js'
 import type { TaskRecord } from './record.js'
-import { freeSlots, type RoomBook } from './room.js'
+import type { RoomBook } from './room.js'
 import { awardOf, offerOf, pack, readAcceptances } from './wire.js'
 
 /**
@@ -138,51 +138,26 @@ export class Auctions {
     return outcome
   }
 
-  /**
-   * Picks a task's candidates among the nodes with room for it, counting
-   * the likely winner's share against its room so a batch spreads. With no node with room
-   * that can run it, says whether any node could at all.
-   */
+  /** Picks a task's candidates among the nodes with room for it (see `pickWithRoom`). */
   private pick(
     record: TaskRecord,
     all: readonly PeerOffer[],
     rooms: Map<string, number>,
     d = this.parts.candidates ?? DEFAULT_CANDIDATES
-  ): { candidates: string[] } | { reason: string; busy: boolean } {
+  ): RoomPick {
     const { task } = record
-    const init = {
-      exclude: record.exclude,
-      d,
-      owners: (input: string) => this.parts.owners(input),
-      random: Math.random
-    }
-    const candidate = { kind: task.kind, needs: task.needs, inputs: task.inputs.map(String) }
-    // a node that owns the input is asked even when it looks full: it may bid a short queue
-    const owners = new Set(
-      task.inputs.flatMap((cid) => this.parts.owners(cid.toString()).slice(0, 1))
+
+    return pickWithRoom(
+      { kind: task.kind, needs: task.needs, inputs: task.inputs.map(String) },
+      {
+        peers: all,
+        rooms,
+        exclude: record.exclude,
+        d,
+        owners: (input) => this.parts.owners(input),
+        random: Math.random
+      }
     )
-    const withRoom = all
-      .filter((p) => (rooms.get(p.peerId) ?? 0) >= task.needs.slots || owners.has(p.peerId))
-      // free slots rank candidates from 0 to 1, below what locality weighs
-      .map((p) => ({
-        peerId: p.peerId,
-        offer: { ...p.offer, free: freeSlots(rooms.get(p.peerId) ?? 0, p.offer.slots) }
-      }))
-    const pick = pickCandidates(candidate, { ...init, peers: withRoom })
-
-    if ('candidates' in pick) {
-      // the first is the likely winner; the others' reservations are released soon after
-      const first = pick.candidates[0] as string
-      rooms.set(first, (rooms.get(first) ?? 0) - task.needs.slots)
-
-      return pick
-    }
-
-    const anywhere = pickCandidates(candidate, { ...init, peers: all })
-
-    return 'reason' in anywhere
-      ? { reason: anywhere.reason, busy: false }
-      : { reason: 'waiting for room on the nodes that can run it', busy: true }
   }
 
   /** Sends the calls for proposals and waits until every auction may close. */

@@ -12,8 +12,8 @@
  * kept for tasks whose inputs the node holds, so that bids for work it
  * would have to fetch data for do not crowd out the work that is local.
  */
-import type { NodeOffer } from './needs.js'
-import { unmet } from './needs.js'
+import { RunTimes, startDelay } from './estimates.js'
+import { type NodeOffer, unmet } from './needs.js'
 import { TaskQueue } from './queue.js'
 import type { TaskNeeds } from './task.js'
 
@@ -27,16 +27,6 @@ import type { TaskNeeds } from './task.js'
 export const DEFAULT_QUEUE_DEPTH = 32
 /** How long a bid's reservation holds. */
 export const DEFAULT_RESERVATION_TTL = 2_000 // ms
-/** What a kind is expected to take before any has been timed. */
-export const DEFAULT_RUN_TIME = 1 // ms
-/**
- * The least a task is expected to take: a task costs its round trips even
- * when its handler takes nothing, and a node that learnt its tasks take no
- * time would otherwise bid a start delay of 0 however deep its queue.
- */
-const MIN_RUN_TIME = 1 // ms
-/** Weight of the newest duration in a kind's running average. */
-const EWMA_WEIGHT = 0.2
 
 /** One task as a call for proposals describes it. */
 export interface OfferedTask {
@@ -92,7 +82,7 @@ export type SelfOffer = Omit<NodeOffer, 'free' | 'taken'>
 export class Bidder<T> {
   private readonly held = new Map<string, Held<T>>()
   private readonly queue = new TaskQueue<Held<T>>()
-  private readonly runTimes = new Map<string, number>()
+  private readonly runTimes = new RunTimes()
   private readonly slots: number
   private gpu: number
   private readonly limit: number
@@ -294,9 +284,7 @@ export class Bidder<T> {
     }
 
     if (timed) {
-      const took = Math.max(0, now - held.startedAt)
-      const mean = this.runTimes.get(held.kind)
-      this.runTimes.set(held.kind, mean === undefined ? took : mean + EWMA_WEIGHT * (took - mean))
+      this.runTimes.learn(held.kind, Math.max(0, now - held.startedAt))
     }
 
     this.drop(held)
@@ -352,7 +340,7 @@ export class Bidder<T> {
 
   /** What a kind is expected to take, in ms. */
   runTime(kind: string): number {
-    return Math.max(MIN_RUN_TIME, this.runTimes.get(kind) ?? DEFAULT_RUN_TIME)
+    return this.runTimes.expected(kind)
   }
 
   private proposeOne(
@@ -395,7 +383,7 @@ export class Bidder<T> {
       }
     }
 
-    const startDelay = this.startDelay(offer.priority, now)
+    const delay = startDelay(this.held.values(), this.runTimes, this.slots, offer.priority, now)
     const held: Held<T> = {
       submitter,
       id: offer.id,
@@ -411,39 +399,12 @@ export class Bidder<T> {
 
     return {
       bid: {
-        startDelay,
+        startDelay: delay,
         runTime: Math.round(this.runTime(offer.kind)),
         fetchBytes: offer.fetchBytes,
         expires: this.ttl
       }
     }
-  }
-
-  /**
-   * When a task of this priority could start: the work ahead of it (what
-   * runs, what is queued or reserved at the same or a higher priority),
-   * spread over the slots.
-   */
-  private startDelay(priority: number, now: number): number {
-    let ahead = 0
-    let running = 0
-
-    for (const held of this.held.values()) {
-      const expected = this.runTime(held.kind) * held.needs.slots
-
-      if (held.state === 'running') {
-        running += held.needs.slots
-        ahead += Math.max(0, expected - (now - held.startedAt))
-      } else if (held.priority >= priority) {
-        ahead += expected
-      }
-    }
-
-    const spread = Math.round(ahead / Math.max(1, this.slots))
-
-    // every slot busy: the task waits for one, even when the running tasks
-    // are past what they were expected to take
-    return running >= this.slots ? Math.max(1, spread) : spread
   }
 
   private drop(held: Held<T>): void {

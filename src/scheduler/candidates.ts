@@ -13,6 +13,7 @@
  * where moving the data costs less than waiting would.
  */
 import { explainUnplaceable, type NodeOffer, unmet } from './needs.js'
+import { freeSlots } from './room.js'
 import type { TaskNeeds } from './task.js'
 
 /** Candidates a call for proposals goes to. */
@@ -47,6 +48,9 @@ export interface PickInit {
 }
 
 export type Pick = { candidates: string[] } | { reason: string }
+
+/** A pick among the nodes with room; `busy` when some node could run the task but none has room. */
+export type RoomPick = { candidates: string[] } | { reason: string; busy: boolean }
 
 /** Picks the candidates for a task, or says why there are none. */
 export function pickCandidates(task: CandidateTask, init: PickInit): Pick {
@@ -99,4 +103,43 @@ function localityOf(inputs: readonly string[], owners: PickInit['owners']): Map<
   }
 
   return share
+}
+
+/**
+ * Picks a task's candidates among the nodes with room for it, ranked by
+ * the free slots that room leaves, and counts the task against the room of
+ * the first (its likely winner), so the tasks of one batch spread. A node
+ * that first-owns an input is asked even when it looks full: it may bid a
+ * short queue. With no node with room that can run it, says whether any
+ * node could at all.
+ *
+ * @param init.rooms - slot units each node has room for, by peer id; changed in place
+ */
+export function pickWithRoom(
+  task: CandidateTask,
+  init: PickInit & { rooms: Map<string, number> }
+): RoomPick {
+  const { rooms } = init
+  const owners = new Set(task.inputs.flatMap((input) => init.owners(input).slice(0, 1)))
+  const withRoom = init.peers
+    .filter((p) => (rooms.get(p.peerId) ?? 0) >= task.needs.slots || owners.has(p.peerId))
+    .map((p) => ({
+      peerId: p.peerId,
+      offer: { ...p.offer, free: freeSlots(rooms.get(p.peerId) ?? 0, p.offer.slots) }
+    }))
+  const pick = pickCandidates(task, { ...init, peers: withRoom })
+
+  if ('candidates' in pick) {
+    // the others' reservations are released soon after the round
+    const first = pick.candidates[0] as string
+    rooms.set(first, (rooms.get(first) ?? 0) - task.needs.slots)
+
+    return pick
+  }
+
+  const anywhere = pickCandidates(task, init)
+
+  return 'reason' in anywhere
+    ? { reason: anywhere.reason, busy: false }
+    : { reason: 'waiting for room on the nodes that can run it', busy: true }
 }

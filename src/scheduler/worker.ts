@@ -8,21 +8,18 @@
  * has taken them.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
-import type { CID } from 'multiformats/cid'
 import { TaskCancelledError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import type { Bidder, Held, SelfOffer } from './bidder.js'
 import type { Handlers } from './handlers.js'
 import { Outbox } from './outbox.js'
 import { Acceptances, Failure, Proposals, type Report, Status } from './pb/tasks.js'
-import type { JobResult } from './pool.js'
-import { MAX_INLINE_RESULT, type Task } from './task.js'
+import type { Task } from './task.js'
+import { deliverable, fetchBytes, inputsOf, type TaskStore } from './task-data.js'
 import { blankReport, failureOf, readAwards, readOffers, readRefs } from './wire.js'
 
 /** How often a node tells each submitter which of its tasks it holds. */
 export const DEFAULT_HEARTBEAT_INTERVAL = 500 // ms
-/** What a missing input is taken to cost to fetch, when its size is not known here. */
-const UNKNOWN_INPUT_BYTES = 1024 * 1024
 /**
  * How long the answer to a direct award waits for the task to end, so its
  * result rides the answer. Bounded so that a task that does not end at
@@ -40,13 +37,7 @@ export interface WorkerParts {
   request(peer: PeerId, method: string, body: Uint8Array): Promise<Uint8Array>
   /** What this node offers now (kinds, slots, memory, GPUs, labels). */
   self(): SelfOffer
-  store: {
-    /** Input bytes held here for a CID (0 when it is all here), or undefined when not here. */
-    held(cid: CID): boolean
-    getBytes(cid: CID): Promise<Uint8Array>
-    get(cid: CID): AsyncIterable<Uint8Array>
-    put(bytes: Uint8Array): Promise<CID>
-  }
+  store: TaskStore
   /** Called when slots or the queue change, for the adverts. */
   onLoad(load: { busy: number; queued: number }): void
   heartbeatInterval: number
@@ -123,7 +114,7 @@ export class TaskWorker {
       cfp: async (body, { peer }) => {
         const offers = readOffers(body).map((offer) => ({
           ...offer,
-          fetchBytes: this.fetchBytes(offer.inputs)
+          fetchBytes: fetchBytes(this.parts.store, offer.inputs)
         }))
         const answers = bidder.propose(peer.toString(), offers, this.parts.self(), Date.now())
         this.loadChanged()
@@ -230,7 +221,7 @@ export class TaskWorker {
     return direct
       ? bidder.claim(
           submitter,
-          { ...task, fetchBytes: this.fetchBytes(task.inputs) },
+          { ...task, fetchBytes: fetchBytes(this.parts.store, task.inputs) },
           { task, attempt },
           this.parts.self(),
           now
@@ -262,13 +253,6 @@ export class TaskWorker {
 
     const held = this.parts.bidder.cancel(submitter, id)
     held?.award?.controller?.abort(new TaskCancelledError('the submitter cancelled the task'))
-  }
-
-  private fetchBytes(inputs: readonly CID[]): number {
-    return inputs.reduce(
-      (sum, cid) => sum + (this.parts.store.held(cid) ? 0 : UNKNOWN_INPUT_BYTES),
-      0
-    )
   }
 
   /** Starts queued tasks while slots are free; returns the runs it started, with their tasks. */
@@ -305,7 +289,7 @@ export class TaskWorker {
         id: task.id,
         kind: task.kind,
         args: task.args,
-        inputs: this.inputs(task.inputs),
+        inputs: inputsOf(this.parts.store, task.inputs),
         timeout: task.timeout,
         signal: controller.signal,
         onProgress: (fraction, message) =>
@@ -314,7 +298,7 @@ export class TaskWorker {
       report = {
         ...blankReport(task.id, attempt),
         status: Status.DONE,
-        ...(await this.deliverable(result))
+        ...(await deliverable(this.parts.store, result))
       }
       this.counters.completed++
     } catch (err) {
@@ -337,33 +321,6 @@ export class TaskWorker {
     }
 
     this.pump()
-  }
-
-  /** A result as a report carries it: inline when small, else stored in the mesh and sent by CID. */
-  private async deliverable(result: JobResult): Promise<Partial<Report>> {
-    if ('json' in result && Buffer.byteLength(result.json) <= MAX_INLINE_RESULT) {
-      return { json: result.json }
-    }
-
-    if ('bytes' in result && result.bytes.byteLength <= MAX_INLINE_RESULT) {
-      return { bytes: result.bytes as Uint8Array<ArrayBuffer> }
-    }
-
-    const bytes = 'json' in result ? new TextEncoder().encode(result.json) : result.bytes
-    const cid = await this.parts.store.put(bytes)
-
-    return { cid: cid.bytes as Uint8Array<ArrayBuffer>, cidJson: 'json' in result }
-  }
-
-  private inputs(cids: readonly CID[]): Run['inputs'] {
-    const { store } = this.parts
-
-    return {
-      length: cids.length,
-      cids: cids.map((cid) => cid.toString()),
-      bytes: (i) => store.getBytes(at(cids, i)),
-      stream: (i) => store.get(at(cids, i))
-    }
   }
 
   private progress(
@@ -410,18 +367,6 @@ export class TaskWorker {
       this.parts.onLoad(load)
     }
   }
-}
-
-type Run = Parameters<Handlers['run']>[0]
-
-function at(cids: readonly CID[], i: number): CID {
-  const cid = cids[i]
-
-  if (cid === undefined) {
-    throw new RangeError(`the task has ${cids.length} inputs; there is no input ${i}`)
-  }
-
-  return cid
 }
 
 /** Resolves when every promise has settled or after `ms`, whichever comes first. */

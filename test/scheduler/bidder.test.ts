@@ -5,13 +5,13 @@ import {
   type BidTerms,
   DEFAULT_QUEUE_DEPTH,
   DEFAULT_RESERVATION_TTL,
-  DEFAULT_RUN_TIME,
   type Held,
   type HeldState,
   type OfferedTask,
   type ProposalAnswer,
   type SelfOffer
 } from '../../src/scheduler/bidder.js'
+import { DEFAULT_RUN_TIME } from '../../src/scheduler/estimates.js'
 import { AGING_INTERVAL } from '../../src/scheduler/queue.js'
 import type { TaskNeeds } from '../../src/scheduler/task.js'
 

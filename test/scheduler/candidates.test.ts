@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_QUEUE_DEPTH } from '../../src/scheduler/bidder.js'
 import {
   type CandidateTask,
   type PeerOffer,
   type Pick,
   type PickInit,
-  pickCandidates
+  pickCandidates,
+  pickWithRoom
 } from '../../src/scheduler/candidates.js'
 import { offerOf } from '../../src/scheduler/needs.js'
 import type { TaskNeeds } from '../../src/scheduler/task.js'
@@ -215,5 +217,49 @@ describe('pickCandidates reasons', () => {
     expect(pick(task(), peers, { exclude: new Set(['a']) })).toEqual({
       reason: 'no live node runs kind "sha256"'
     })
+  })
+})
+
+describe('pickWithRoom', () => {
+  /** Room for a 4-slot node of default depth with `free` slots free. */
+  const roomWith = (free: number): number => free + 4 * DEFAULT_QUEUE_DEPTH
+
+  function withRoom(t: CandidateTask, rooms: Map<string, number>, init: Partial<PickInit> = {}) {
+    const peers = [...rooms.keys()].map((id) => peer(id))
+    return pickWithRoom(t, { peers, rooms, d: 1, owners: () => [], random: () => 0, ...init })
+  }
+
+  it('ranks by the free slots room leaves, and counts each pick against its first', () => {
+    const rooms = new Map([
+      ['a', roomWith(1)],
+      ['b', roomWith(3)]
+    ])
+
+    expect(withRoom(task(), rooms)).toEqual({ candidates: ['b'] })
+    expect(withRoom(task(), rooms)).toEqual({ candidates: ['b'] })
+    // b now has 1 free, as a has: the tie goes by the order of the peers
+    expect(rooms.get('b')).toBe(roomWith(1))
+    expect(withRoom(task({ needs: { slots: 2 } }), rooms)).toMatchObject({ candidates: ['a'] })
+  })
+
+  it('asks the first owner of the input even when it looks full', () => {
+    const rooms = new Map([
+      ['owner', 0],
+      ['other', roomWith(4)]
+    ])
+
+    const picked = withRoom(task({ inputs: ['x'] }), rooms, { owners: ring({ x: ['owner'] }) })
+
+    expect(picked).toEqual({ candidates: ['owner'] })
+  })
+
+  it('tells a task that waits for room from one no node can run', () => {
+    const rooms = new Map([['a', 0]])
+
+    expect(withRoom(task(), rooms)).toEqual({
+      reason: 'waiting for room on the nodes that can run it',
+      busy: true
+    })
+    expect(withRoom(task({ kind: 'render' }), rooms)).toMatchObject({ busy: false })
   })
 })
