@@ -2,7 +2,7 @@
  * The options and parts of the advert service, with their defaults.
  */
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { ComponentLogger, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
+import type { ComponentLogger, Libp2pEvents, Metrics, PeerId, PeerStore } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
@@ -73,6 +73,8 @@ export interface AdvertServiceComponents {
   connectionManager: ConnectionManager
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  /** Where the service's counters are exposed, when the node collects metrics. */
+  metrics?: Metrics
 }
 
 /** What the advert service has sent, taken, dropped and refused, for status and metrics. */

@@ -15,6 +15,7 @@ import { isMeaningfulChange } from './change.js'
 import { DepartureNotices, suspectsFrom } from './departures.js'
 import { FailureDetector, shuffle } from './failure-detector.js'
 import { AdvertIntake } from './intake.js'
+import { registerAdvertMetrics } from './metrics.js'
 import { Advert, type Gpu, type Slots, type Store } from './pb/advert.js'
 import { ProbeServer, pingDirect, pingThrough } from './probe.js'
 import { detectGpu, processor, type Resources, sampleResources } from './resources.js'
@@ -104,6 +105,10 @@ export class AdvertService implements Startable {
     )
     this.onDisconnect = this.onDisconnect.bind(this)
     this.onSubscription = this.onSubscription.bind(this)
+
+    if (components.metrics !== undefined) {
+      registerAdvertMetrics(components.metrics, this)
+    }
   }
 
   readonly [Symbol.toStringTag] = 'mycel:adverts'

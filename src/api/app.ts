@@ -1,7 +1,11 @@
 /**
- * The routes of the daemon's local HTTP API. Every request needs the bearer
- * token from `api.json` (compared in constant time); every answer is JSON.
+ * The routes of the daemon's local HTTP API. Every request needs the token
+ * from `api.json` (see `auth.ts`); every answer is JSON, but the dashboard's
+ * files and the metrics.
  *
+ * - `GET /metrics`    libp2p's and mycel's metrics, in Prometheus's text format
+ *                     (open without the token when `metricsPublic` is set)
+ * - the dashboard: the page at `/`, and its live feed (see `dashboard/routes.ts`)
  * - `GET /v1/status`  this node: peer id, mesh, addresses, uptime, connections
  * - `GET /v1/peers`   live peers with their adverts, connected peers, and known ones
  * - `GET /v1/view`    live peers with their adverts, and the advert counters
@@ -11,15 +15,23 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { Hono } from 'hono'
-import { bearerAuth } from 'hono/bearer-auth'
 import { HTTPException } from 'hono/http-exception'
 import type { MeshNode } from '../node/mesh-node.js'
+import { type DashboardLogin, requireToken } from './auth.js'
+import type { DashboardFeed } from './dashboard/feed.js'
+import { dashboardRoutes } from './dashboard/routes.js'
 import { errorResponse, objectRoutes } from './objects.js'
 import { taskRoutes } from './tasks.js'
 
 export interface ApiAppInit {
   node: MeshNode
   token: string
+  /** The dashboard's sign-in. */
+  login: DashboardLogin
+  /** What the dashboard shows. */
+  feed: DashboardFeed
+  /** Serve `/metrics` without the token, for a Prometheus scraper. */
+  metricsPublic?: boolean
   log: Logger
 }
 
@@ -30,17 +42,22 @@ export function createApiApp(init: ApiAppInit): Hono {
 
   app.use(
     '*',
-    bearerAuth({
+    requireToken({
       token,
-      noAuthenticationHeader: {
-        message: { error: 'this API needs the bearer token from api.json' }
-      },
-      invalidToken: { message: { error: 'the bearer token is not valid' } },
-      invalidAuthenticationHeader: {
-        message: { error: 'expected "Authorization: Bearer <token>"' }
-      }
+      login: init.login,
+      open: init.metricsPublic === true ? ['/metrics'] : []
     })
   )
+
+  app.get('/metrics', async (c) => {
+    if (node.metrics === undefined) {
+      return c.json({ error: 'this node was started without metrics' }, 404)
+    }
+
+    return c.body(await node.metrics.text(), 200, { 'content-type': node.metrics.contentType })
+  })
+
+  dashboardRoutes(app, init.feed, init.login, log)
 
   app.get('/v1/status', (c) => c.json(node.status()))
 

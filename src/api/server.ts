@@ -8,6 +8,9 @@ import { ListenFailedError, NotStartedError } from '../errors.js'
 import type { MeshNode } from '../node/mesh-node.js'
 import { assertHostPort } from '../repo/config.js'
 import { createApiApp } from './app.js'
+import { DashboardLogin } from './auth.js'
+import { DashboardFeed } from './dashboard/feed.js'
+import { loginPath } from './dashboard/routes.js'
 
 export interface ApiServerInit {
   node: MeshNode
@@ -15,6 +18,8 @@ export interface ApiServerInit {
   listen: string
   /** The bearer token every request must carry. */
   token: string
+  /** Serve `/metrics` without the token, for a Prometheus scraper. */
+  metricsPublic?: boolean
   logger: ComponentLogger
 }
 
@@ -23,9 +28,17 @@ export class ApiServer {
   private readonly init: ApiServerInit
   private server?: ServerType
   private address?: AddressInfo
+  private feed?: DashboardFeed
+  private readonly login: DashboardLogin
 
   constructor(init: ApiServerInit) {
     this.init = init
+    this.login = new DashboardLogin(init.token)
+  }
+
+  /** A link that opens the dashboard: good once, for a few minutes (see `auth.ts`). */
+  dashboardLink(): string {
+    return `${this.url}${loginPath(this.login.issue())}`
   }
 
   /** The URL the API answers on, once started. */
@@ -47,7 +60,15 @@ export class ApiServer {
   async start(): Promise<void> {
     const { hostname, port } = splitHostPort(assertHostPort('the API address', this.init.listen))
     const log = this.init.logger.forComponent('mycel:api')
-    const app = createApiApp({ node: this.init.node, token: this.init.token, log })
+    const feed = new DashboardFeed(this.init.node)
+    const app = createApiApp({
+      node: this.init.node,
+      token: this.init.token,
+      login: this.login,
+      feed,
+      metricsPublic: this.init.metricsPublic === true,
+      log
+    })
 
     this.address = await new Promise<AddressInfo>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname, port }, resolve)
@@ -63,11 +84,15 @@ export class ApiServer {
       })
       this.server = server
     })
+    this.feed = feed
+    feed.start()
     log('API listening on %s', this.url)
   }
 
   async stop(): Promise<void> {
     const server = this.server
+    this.feed?.stop()
+    this.feed = undefined
 
     if (server === undefined) {
       return

@@ -5,6 +5,7 @@ import '../polyfill.js'
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { daemonCommand } from './commands/daemon.js'
+import { dashboardCommand } from './commands/dashboard.js'
 import { initCommand } from './commands/init.js'
 import { objectCommands } from './commands/objects.js'
 import { queryCommands } from './commands/query.js'
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   initCommand(program)
   daemonCommand(program)
   queryCommands(program)
+  dashboardCommand(program)
   objectCommands(program)
   runCommand(program)
   taskCommands(program)

@@ -37,6 +37,13 @@ export interface DaemonInit
   /** `host:port` of the HTTP API; the config's when not given. */
   apiListen?: string
   logger?: ComponentLogger
+  /**
+   * Serve `/metrics` without the API token, so a Prometheus scraper needs no
+   * secret; every other endpoint still asks for it.
+   *
+   * @default false
+   */
+  metricsPublic?: boolean
 }
 
 /**
@@ -80,12 +87,19 @@ export class Daemon {
     const firstRun = !(await Repo.exists(dataDir))
     const tasks = await tasksOf(init, firstRun)
     // the node locks the data directory when it starts
-    const node = await createMeshNode({ ...withoutUndefined(init), ...tasks, logger })
+    const node = await createMeshNode({
+      ...withoutUndefined(init),
+      ...tasks,
+      logger,
+      // a daemon has the process to itself, so the process's figures are its own
+      metrics: { processMetrics: true }
+    })
     const token = randomBytes(32).toString('base64url')
     const api = new ApiServer({
       node,
       token,
       listen: init.apiListen ?? (node.repo as Repo).config.apiListen,
+      metricsPublic: init.metricsPublic === true,
       logger
     })
 

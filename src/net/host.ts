@@ -9,7 +9,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import { gossipsub } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { type Identify, identify } from '@libp2p/identify'
-import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, Libp2p, Metrics, PrivateKey } from '@libp2p/interface'
 import {
   type KadDHT,
   kadDHT,
@@ -56,6 +56,7 @@ export interface HostInit {
   keeper: ConnectionKeeperInit
   adverts: Omit<AdvertServiceInit, 'mesh'>
   logger?: ComponentLogger
+  metrics?: Metrics
 }
 
 /** How often mDNS asks the LAN for peers of the mesh. */
@@ -111,6 +112,7 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
     privateKey: init.privateKey,
     datastore: init.datastore,
     ...(init.logger === undefined ? {} : { logger: init.logger }),
+    ...(init.metrics === undefined ? {} : { metrics: () => init.metrics as Metrics }),
     addresses: { listen: init.listen },
     peerStore: { maxAddressAge: PEER_ADDRESS_AGE, maxPeerAge: PEER_AGE },
     transports: [tcp(), webSockets()],
@@ -129,7 +131,6 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
         protocol: protocolId(init.mesh, 'kad'),
         clientMode: false,
         peerInfoMapper: peerInfoMapper(init.network),
-        logPrefix: 'mycel:net:dht',
         datastorePrefix: '/dht',
         metricsPrefix: 'mycel_net_dht'
       }),

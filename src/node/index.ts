@@ -1,7 +1,9 @@
 import { join } from 'node:path'
+import { defaultLogger } from '@libp2p/logger'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { FsBlockstore } from 'blockstore-fs'
 import { processor } from '../adverts/resources.js'
+import { MeshMetrics } from '../metrics/registry.js'
 import { createHost } from '../net/host.js'
 import { TaskService } from '../scheduler/service.js'
 import { BlockStore } from '../store/store.js'
@@ -31,7 +33,11 @@ export * from './mesh-node.js'
  */
 export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode> {
   const resolved = await resolveInit(init)
-  const libp2p = await createHost(resolved)
+  const metrics =
+    init.metrics === false
+      ? undefined
+      : new MeshMetrics({ ...init.metrics, logger: resolved.logger ?? defaultLogger() })
+  const libp2p = await createHost({ ...resolved, ...(metrics === undefined ? {} : { metrics }) })
   const repo = resolved.repo
   const store = new BlockStore(
     {
@@ -44,7 +50,8 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
         openConnection: (peer, options) => libp2p.dial(peer, options),
         getConnections: (peer) => libp2p.getConnections(peer)
       },
-      logger: libp2p.logger
+      logger: libp2p.logger,
+      ...(metrics === undefined ? {} : { metrics })
     },
     {
       mesh: resolved.mesh,
@@ -65,7 +72,8 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
         unhandle: (protocol) => libp2p.unhandle(protocol)
       },
       connectionManager: { openConnection: (peer, options) => libp2p.dial(peer, options) },
-      logger: libp2p.logger
+      logger: libp2p.logger,
+      ...(metrics === undefined ? {} : { metrics })
     },
     {
       mesh: resolved.mesh,
@@ -90,6 +98,7 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
     libp2p,
     store,
     tasks,
+    ...(metrics === undefined ? {} : { metrics }),
     ...(resolved.repo === undefined ? {} : { repo: resolved.repo })
   })
 

@@ -13,6 +13,7 @@ import { equals } from 'uint8arrays'
 import type { AdvertServiceInit } from '../adverts/service.js'
 import { MAX_ADVERT_INTERVAL, MIN_ADVERT_INTERVAL } from '../adverts/validate.js'
 import { DataDirError, InvalidConfigError } from '../errors.js'
+import type { MeshMetricsInit } from '../metrics/registry.js'
 import { decodeInvite, type Invite } from '../net/invite.js'
 import type { ConnectionKeeperInit } from '../net/keeper.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
@@ -128,6 +129,14 @@ export interface MeshNodeInit {
 
   /** The logger components log through; libp2p's default (the `DEBUG` variable) if not given. */
   logger?: ComponentLogger
+
+  /**
+   * The node's metrics (libp2p's and mycel's, in a Prometheus registry of
+   * its own: `node.metrics`), or `false` to collect none.
+   *
+   * @default {} (no process-wide figures: see `MeshMetricsInit.processMetrics`)
+   */
+  metrics?: MeshMetricsInit | false
 
   /**
    * Start the node before `createMeshNode()` returns.

@@ -8,10 +8,10 @@ import { isLoopback } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { CID } from 'multiformats/cid'
-import { fromLabels } from '../adverts/builder.js'
 import type { AdvertService } from '../adverts/service.js'
 import type { MeshView } from '../adverts/view.js'
 import { ListenFailedError, NotStartedError, PeerNotFoundError } from '../errors.js'
+import type { MeshMetrics } from '../metrics/registry.js'
 import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
@@ -24,7 +24,13 @@ import type { TaskSpec } from '../scheduler/task.js'
 import { parseCid } from '../store/block.js'
 import type { BlockStore, ObjectStat, PutInput, PutOptions } from '../store/store.js'
 import { VERSION } from '../version.js'
-import type { ConnectedPeer, KnownPeer, LivePeer, NodeStatus } from './peers.js'
+import {
+  advertFigures,
+  type ConnectedPeer,
+  type KnownPeer,
+  type LivePeer,
+  type NodeStatus
+} from './peers.js'
 
 export type { ConnectedPeer, KnownPeer, LivePeer, NodeStatus } from './peers.js'
 
@@ -47,6 +53,7 @@ export interface MeshNodeParts {
   libp2p: MeshLibp2p
   store: BlockStore
   tasks: TaskService
+  metrics?: MeshMetrics
   repo?: Repo
 }
 
@@ -67,6 +74,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   readonly store: BlockStore
   /** The scheduler: the kinds this node runs, and the tasks it submitted. */
   readonly tasks: TaskService
+  /** libp2p's and mycel's metrics, unless the node was made without (`metrics: false`). */
+  readonly metrics?: MeshMetrics
   private readonly swarmKey: Uint8Array
   private readonly log: Logger
   private startedAt = 0
@@ -80,6 +89,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     this.repo = parts.repo
     this.store = parts.store
     this.tasks = parts.tasks
+    this.metrics = parts.metrics
     this.log = parts.libp2p.logger.forComponent('mycel:node')
 
     this.libp2p.addEventListener('peer:connect', (evt) => {
@@ -275,17 +285,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
         self: peerId === self,
         ...(addresses.has(peerId) ? { address: addresses.get(peerId) } : {}),
         ageMs: Math.max(0, now - receivedAt),
-        cores: advert.cpu?.cores ?? 0,
-        cpuModel: advert.cpu?.model ?? '',
-        load1: advert.cpu?.load1 ?? 0,
-        memory: { total: advert.memory?.total ?? 0, free: advert.memory?.free ?? 0 },
-        disk: { capacity: advert.disk?.capacity ?? 0, free: advert.disk?.free ?? 0 },
-        ...(advert.gpu === undefined ? {} : { gpu: { ...advert.gpu } }),
-        slots: { total: 0, busy: 0, queued: 0, ...advert.slots },
-        kinds: advert.kinds,
-        labels: fromLabels(advert.labels),
-        software: advert.software,
-        uptimeMs: advert.uptime
+        ...advertFigures(advert)
       }))
       .sort((a, b) => Number(b.self) - Number(a.self) || a.peerId.localeCompare(b.peerId))
   }

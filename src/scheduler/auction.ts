@@ -43,6 +43,8 @@ export interface Answer {
 export class Auction {
   readonly candidates: readonly string[]
   readonly openedAt: number
+  /** When it was awarded or given up, once it was. */
+  closedAt?: number
   private readonly window: number
   private readonly holders: ReadonlySet<string>
   private readonly answers = new Map<string, Answer>()
@@ -106,6 +108,17 @@ export class Auction {
     )
 
     return this.firstBidAt + this.window * (waiting ? LOCALITY_PATIENCE : 1)
+  }
+
+  /** How many bids are in. */
+  bidCount(): number {
+    let count = 0
+
+    for (const answer of this.answers.values()) {
+      if (answer.bid !== undefined) count++
+    }
+
+    return count
   }
 
   /** The bids in, cheapest first. */

@@ -53,6 +53,10 @@ export interface AuctionsParts {
    * had sent them; `refused` more broke a limit and were left out.
    */
   reports(from: string, reports: readonly Report[], refused: number): void
+  /** Told of each auction once it is over: how long it took and how many bids it had. */
+  closed?(duration: number, bids: number): void
+  /** Told of each award a node took, whether or not the task had meanwhile ended. */
+  accepted?(record: TaskRecord): void
   log: Logger
 }
 
@@ -127,6 +131,11 @@ export class Auctions {
     }
 
     this.release(auctions, winners)
+    const ended = Date.now()
+
+    for (const auction of auctions.values()) {
+      this.parts.closed?.((auction.closedAt ?? ended) - auction.openedAt, auction.bidCount())
+    }
 
     for (const [record, auction] of auctions) {
       if (record.state === 'auction') {
@@ -264,6 +273,7 @@ export class Auctions {
       const winner = auction.nextWinner()
 
       if (winner === undefined || record.state !== 'auction') {
+        auction.closedAt ??= Date.now()
         open.delete(record)
         continue
       }
@@ -277,6 +287,8 @@ export class Auctions {
 
         for (const record of records) {
           if (this.settle(record, winner, reasons.get(record.task.id), outcome)) {
+            const auction = open.get(record) as Auction
+            auction.closedAt ??= Date.now()
             open.delete(record)
             winners.set(record, winner)
           }
@@ -365,6 +377,10 @@ export class Auctions {
     outcome: RoundOutcome
   ): boolean {
     const reason = answer ?? 'no answer for this task'
+
+    if (reason === '') {
+      this.parts.accepted?.(record)
+    }
 
     if (record.state !== 'auction') {
       // settled another way meanwhile: by this winner's own report (which

@@ -1,4 +1,4 @@
-import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
+import type { ComponentLogger, Logger, Metrics, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { CID } from 'multiformats/cid'
 import type { Slots } from '../adverts/pb/advert.js'
@@ -12,10 +12,12 @@ import { MapHandle, TaskHandle } from './handle.js'
 import { Handlers } from './handlers.js'
 import { type ResolvedTasksInit, resolveTasksInit, type TasksInit } from './init.js'
 import { MemoryGauge } from './memory.js'
+import { registerTaskMetrics } from './metrics.js'
 import { offerOf as nodeOffer } from './needs.js'
 import type { TaskInfo, TaskRecord, TaskSummary } from './record.js'
 import { normalizeSpec } from './spec.js'
 import { Submitter, type SubmitterStats } from './submitter.js'
+import { KindTally } from './tally.js'
 import { FINAL_STATES, type TaskHandler, type TaskSpec, type TaskState } from './task.js'
 import { MAX_TASK_MESSAGE } from './wire.js'
 import { type Awarded, TaskWorker, type WorkerStats } from './worker.js'
@@ -25,6 +27,8 @@ export interface TaskServiceComponents {
   registrar: Pick<Registrar, 'handle' | 'unhandle'>
   connectionManager: Pick<ConnectionManager, 'openConnection'>
   logger: ComponentLogger
+  /** Where the scheduler's figures are exposed, when the node collects metrics. */
+  metrics?: Metrics
 }
 
 export interface TaskServiceParts {
@@ -132,8 +136,15 @@ export class TaskService {
       heartbeatInterval: this.init.heartbeatInterval,
       log: this.log.newScope('worker')
     })
+    const tally = new KindTally()
+    const closed =
+      components.metrics === undefined
+        ? undefined
+        : registerTaskMetrics(components.metrics, () => this.stats(), tally)
     this.submitter = new Submitter({
       request,
+      byKind: tally,
+      ...(closed === undefined ? {} : { closed }),
       peers: () =>
         parts.view
           .entries()

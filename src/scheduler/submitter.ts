@@ -19,6 +19,7 @@ import { Failure, type Report, ReportAcks, Status } from './pb/tasks.js'
 import { Placement } from './placement.js'
 import { type ResultValue, TaskRecord } from './record.js'
 import { RoomBook } from './room.js'
+import { KindTally } from './tally.js'
 import { FINAL_STATES, type Task, type TaskState } from './task.js'
 import { readReports } from './wire.js'
 
@@ -39,6 +40,8 @@ export interface SubmitterParts extends Omit<AuctionsParts, 'log' | 'room' | 're
   log: Logger
   /** Tells the record's listeners of progress and state changes. */
   onChange(record: TaskRecord, change: 'state' | 'progress'): void
+  /** Where what became of the tasks is counted by kind; a tally of its own when not given. */
+  byKind?: KindTally
 }
 
 export interface SubmitterStats {
@@ -59,6 +62,8 @@ export interface SubmitterStats {
 }
 
 export class Submitter {
+  /** What became of the tasks submitted, by kind. */
+  readonly byKind: KindTally
   private readonly parts: SubmitterParts
   private readonly records = new Map<string, TaskRecord>()
   private readonly finished: string[] = []
@@ -81,10 +86,12 @@ export class Submitter {
 
   constructor(parts: SubmitterParts) {
     this.parts = parts
+    this.byKind = parts.byKind ?? new KindTally()
     const room = new RoomBook()
     this.auctions = new Auctions({
       ...parts,
       room,
+      accepted: (record) => this.byKind.add(record.task.kind, 'awarded'),
       reports: (from, reports, refused) => {
         this.counters.refusedReports += refused
         for (const report of reports) this.take(from, report)
@@ -159,6 +166,7 @@ export class Submitter {
     const record = new TaskRecord(task, Date.now())
     this.records.set(task.id, record)
     this.counters.submitted++
+    this.byKind.add(task.kind, 'submitted')
     this.placement.enqueue(record)
 
     return record
@@ -352,6 +360,7 @@ export class Submitter {
 
   private retry(record: TaskRecord, delay: number): void {
     this.counters.retried++
+    this.byKind.add(record.task.kind, 'retried')
     this.out.delete(record)
     record.state = 'pending'
     record.node = undefined
@@ -401,11 +410,14 @@ export class Submitter {
     if (result !== undefined) {
       record.result = result
       this.counters.completed++
+      this.byKind.add(record.task.kind, 'completed')
     } else if (state === 'cancelled') {
       this.counters.cancelled++
+      this.byKind.add(record.task.kind, 'cancelled')
       record.log(record.finishedAt, 'cancelled', undefined, error?.message)
     } else {
       this.counters.failed++
+      this.byKind.add(record.task.kind, 'failed')
       record.error = error?.message
     }
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
+import type { ComponentLogger, Logger, Metrics, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
@@ -17,6 +17,7 @@ import { assertReplicas, type ResolvedStoreInit, resolveStoreInit, type StoreIni
 import { blockId, LocalStore } from './local.js'
 import { decodeManifest } from './manifest.js'
 import { ManifestBuilder } from './manifest-builder.js'
+import { registerStoreMetrics } from './metrics.js'
 import { StorePeers } from './peers.js'
 import { Placement } from './placement.js'
 import { blockHandlers } from './protocol.js'
@@ -69,6 +70,8 @@ export interface BlockStoreComponents {
   registrar: Pick<Registrar, 'handle' | 'unhandle'>
   connectionManager: Pick<ConnectionManager, 'openConnection' | 'getConnections'>
   logger: ComponentLogger
+  /** Where the store's figures are exposed, when the node collects metrics. */
+  metrics?: Metrics
 }
 
 export interface BlockStoreParts {
@@ -171,6 +174,10 @@ export class BlockStore {
       this.peers.forget()
       this.repairer.schedule('changed')
     })
+
+    if (components.metrics !== undefined) {
+      registerStoreMetrics(components.metrics, () => this.stats())
+    }
   }
 
   async start(): Promise<void> {

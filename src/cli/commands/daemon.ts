@@ -3,11 +3,23 @@
  * SIGINT or SIGTERM, then stop it cleanly and exit 0.
  */
 import { resolve } from 'node:path'
+import type { ComponentLogger } from '@libp2p/interface'
 import type { Command } from 'commander'
 import type { Daemon, DaemonInit } from '../../daemon/daemon.js'
 import { decodeInvite } from '../../net/invite.js'
 import { DEFAULT_MESH } from '../../net/wire-names.js'
 import { DEFAULT_CONFIG } from '../../repo/config.js'
+import {
+  createLogger,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  parseLogFormat,
+  parseLogLevel
+} from '../logger.js'
 import { formatFields, note, print } from '../output.js'
 import { collect, count, dataDirOf, labelsOf } from './options.js'
 
@@ -22,6 +34,9 @@ interface DaemonOptions {
   storeQuota?: string
   slots?: number
   tasks: string[]
+  logLevel?: LogLevel
+  logFormat?: LogFormat
+  metricsPublic?: boolean
 }
 
 /** The options `daemon` and `join` share. */
@@ -58,6 +73,18 @@ function daemonOptions(cmd: Command): Command {
       collect,
       []
     )
+    .option(
+      '--log-level <level>',
+      `what to log to stderr: ${LOG_LEVELS.join(', ')} (default ${DEFAULT_LOG_LEVEL}; ` +
+        'without it, a set DEBUG variable picks what libp2p logs)',
+      parseLogLevel
+    )
+    .option(
+      '--log-format <format>',
+      `how log lines read: ${LOG_FORMATS.join(' or ')} (default ${DEFAULT_LOG_FORMAT})`,
+      parseLogFormat
+    )
+    .option('--metrics-public', 'serve /metrics without the API token, for a Prometheus scraper')
 }
 
 /** Adds `mycel daemon` and `mycel join <token>`. */
@@ -91,8 +118,11 @@ function given(options: DaemonOptions, cmd: Command): DaemonOptions {
 }
 
 async function runDaemon(dataDir: string, options: DaemonOptions, join?: string): Promise<void> {
+  const logger = loggerOf(options)
   const init: DaemonInit = {
     dataDir,
+    ...(logger === undefined ? {} : { logger }),
+    ...(options.metricsPublic === true ? { metricsPublic: true } : {}),
     ...(options.mdns === undefined ? {} : { mdns: options.mdns }),
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     ...(options.bootstrap.length > 0 ? { bootstrap: options.bootstrap } : {}),
@@ -145,6 +175,23 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
   await untilSignal()
   note('stopping…')
   process.exit(await stopWithin(daemon, STOP_DEADLINE))
+}
+
+/**
+ * The logger the flags ask for, on stderr. Without `--log-level`, a set
+ * `DEBUG` variable keeps libp2p's own logger (undefined here), so
+ * `DEBUG=libp2p:*` works as libp2p documents.
+ */
+function loggerOf(options: DaemonOptions): ComponentLogger | undefined {
+  if (options.logLevel === undefined && (process.env.DEBUG ?? '') !== '') {
+    return undefined
+  }
+
+  return createLogger({
+    level: options.logLevel ?? DEFAULT_LOG_LEVEL,
+    format: options.logFormat ?? DEFAULT_LOG_FORMAT,
+    stream: process.stderr
+  })
 }
 
 /** How long a stop may take before the process exits anyway. */
