@@ -76,7 +76,10 @@ export class AdvertBuilder {
 
   /** Sets the block store's figures; returns whether they changed. */
   setStore(store: Store): boolean {
-    const changed = this.store?.capacity !== store.capacity || this.store.used !== store.used
+    const changed =
+      this.store?.capacity !== store.capacity ||
+      this.store.used !== store.used ||
+      this.store.blocks !== store.blocks
     this.store = { ...store }
 
     return changed

@@ -148,9 +148,10 @@ export function impossibleValue(advert: Advert): string | undefined {
         !(
           advert.store.capacity >= 0 &&
           advert.store.used >= 0 &&
-          Number.isSafeInteger(advert.store.capacity + advert.store.used)
+          advert.store.blocks >= 0 &&
+          Number.isSafeInteger(advert.store.capacity + advert.store.used + advert.store.blocks)
         ),
-      `store used ${advert.store?.used} of ${advert.store?.capacity}`
+      `store used ${advert.store?.used} of ${advert.store?.capacity} in ${advert.store?.blocks} blocks`
     ],
     [gpu !== undefined && (gpu.count < 1 || gpu.count > 1_024), `gpu count ${gpu?.count}`],
     [

@@ -1,6 +1,6 @@
 /**
- * The ring: how the key space and the stored bytes are split among live
- * peers, as two stacked bars with one colour per peer and a legend.
+ * The ring: how the key space, the stored blocks and their bytes are split
+ * among live peers, as stacked bars with one colour per peer and a legend.
  */
 import type { DashboardPeer, DashboardSnapshot } from '../api/dashboard/snapshot.js'
 import { h, KeyedList, setAttr, setText } from './dom.js'
@@ -10,7 +10,7 @@ import { peerColor } from './palette.js'
 /** Segments narrower than this share carry no label, only a tooltip. */
 const MIN_LABELLED_SHARE = 0.07
 
-type Share = 'keyShare' | 'storeShare'
+type Share = 'keyShare' | 'blockShare' | 'storeShare'
 
 class Segment {
   readonly el = h('span', 'segment')
@@ -81,7 +81,8 @@ class LegendItem {
     this.swatch.style.background = peerColor(peer.peerId)
     setText(
       this.shares,
-      `keys ${formatPercent(peer.keyShare)} · data ${formatPercent(peer.storeShare)}`
+      `keys ${formatPercent(peer.keyShare)} · blocks ${formatPercent(peer.blockShare)} · ` +
+        `data ${formatPercent(peer.storeShare)}`
     )
   }
 }
@@ -89,6 +90,12 @@ class LegendItem {
 /** The `#ring` card. */
 export class RingView {
   private readonly keys = new Stack('Key space', 'keyShare', 'the key space', 'no peer stores data')
+  private readonly blocks = new Stack(
+    'Stored blocks',
+    'blockShare',
+    'the stored blocks',
+    'no block stored yet'
+  )
   private readonly data = new Stack(
     'Stored data',
     'storeShare',
@@ -111,15 +118,20 @@ export class RingView {
 
   render(snapshot: DashboardSnapshot): void {
     if (this.legendList.parentElement !== this.body) {
-      this.body.replaceChildren(h('div', 'ring-bars', this.keys.el, this.data.el), this.legendList)
+      this.body.replaceChildren(
+        h('div', 'ring-bars', this.keys.el, this.blocks.el, this.data.el),
+        this.legendList
+      )
     }
 
     const live = snapshot.peers.filter((peer) => peer.state === 'live')
     const storing = live.filter((peer) => peer.keyShare > 0).length
     const stored = live.reduce((sum, peer) => sum + peer.store.used, 0)
     const capacity = live.reduce((sum, peer) => sum + peer.store.capacity, 0)
+    const blocks = live.reduce((sum, peer) => sum + peer.store.blocks, 0)
 
     this.keys.update(live, `${storing} of ${live.length} peers hold keys`)
+    this.blocks.update(live, `${blocks} ${blocks === 1 ? 'copy' : 'copies'} in all`)
     this.data.update(live, `${formatBytes(stored)} of ${formatBytes(capacity)}`)
     this.legend.sync(live, (item, peer) => item.update(peer))
   }

@@ -369,7 +369,11 @@ export class BlockStore {
   }
 
   private advertise(): void {
-    this.parts.adverts.setStore({ capacity: this.local.quota, used: this.local.used })
+    this.parts.adverts.setStore({
+      capacity: this.local.quota,
+      used: this.local.used,
+      blocks: this.local.count
+    })
   }
 }
 

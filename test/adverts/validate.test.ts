@@ -79,6 +79,8 @@ describe('advert validation', () => {
       { disk: { capacity: 1e9, free: 2e9 } },
       { disk: { capacity: -1, free: 0 } },
       { slots: { total: 1, busy: 2, queued: 0 } },
+      { store: { capacity: 1e9, used: -1, blocks: 0 } },
+      { store: { capacity: 1e9, used: 0, blocks: -3 } },
       { gpu: { count: 0, model: 'x' } },
       { interval: 1 },
       { labels: [{ key: '', value: 'x' }] },

@@ -38,7 +38,7 @@ export function placementOf(
   const view = new MeshView()
 
   for (const peer of peers) {
-    view.apply(peer, advert({ store: { capacity: 1e9, used: 0 } }), 0)
+    view.apply(peer, advert({ store: { capacity: 1e9, used: 0, blocks: 0 } }), 0)
   }
 
   const placement = new Placement(view)

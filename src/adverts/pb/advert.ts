@@ -576,6 +576,11 @@ export namespace Advert {
     value: number
   }
 
+  export interface AdvertStoreBlocksFieldEvent {
+    field: '$.store.blocks'
+    value: number
+  }
+
   export interface AdvertAddrsFieldEvent {
     field: '$.addrs[]'
     index: number
@@ -590,7 +595,7 @@ export namespace Advert {
     return decodeMessage(buf, Advert.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent | AdvertStoreCapacityFieldEvent | AdvertStoreUsedFieldEvent | AdvertAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Advert>): Generator<AdvertVersionFieldEvent | AdvertSeqFieldEvent | AdvertTimeFieldEvent | AdvertIntervalFieldEvent | AdvertLeavingFieldEvent | AdvertCpuCoresFieldEvent | AdvertCpuModelFieldEvent | AdvertCpuLoad1FieldEvent | AdvertMemoryTotalFieldEvent | AdvertMemoryFreeFieldEvent | AdvertDiskCapacityFieldEvent | AdvertDiskFreeFieldEvent | AdvertGpuCountFieldEvent | AdvertGpuModelFieldEvent | AdvertSlotsTotalFieldEvent | AdvertSlotsBusyFieldEvent | AdvertSlotsQueuedFieldEvent | AdvertKindsFieldEvent | AdvertLabelsKeyFieldEvent | AdvertLabelsValueFieldEvent | AdvertSoftwareFieldEvent | AdvertUptimeFieldEvent | AdvertDepartedPeerFieldEvent | AdvertDepartedSeqFieldEvent | AdvertStoreCapacityFieldEvent | AdvertStoreUsedFieldEvent | AdvertStoreBlocksFieldEvent | AdvertAddrsFieldEvent> {
     return streamMessage(buf, Advert.codec(), opts)
   }
 }
@@ -598,6 +603,7 @@ export namespace Advert {
 export interface Store {
   capacity: number
   used: number
+  blocks: number
 }
 
 export namespace Store {
@@ -620,13 +626,19 @@ export namespace Store {
           w.sint64Number(obj.used)
         }
 
+        if ((obj.blocks != null && obj.blocks !== 0)) {
+          w.uint32(24)
+          w.sint64Number(obj.blocks)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           capacity: 0,
-          used: 0
+          used: 0,
+          blocks: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -641,6 +653,10 @@ export namespace Store {
             }
             case 2: {
               obj.used = reader.sint64Number()
+              break
+            }
+            case 3: {
+              obj.blocks = reader.sint64Number()
               break
             }
             default: {
@@ -672,6 +688,13 @@ export namespace Store {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.blocks`,
+                value: reader.sint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -694,6 +717,11 @@ export namespace Store {
     value: number
   }
 
+  export interface StoreBlocksFieldEvent {
+    field: '$.blocks'
+    value: number
+  }
+
   export function encode (obj: Partial<Store>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Store.codec())
   }
@@ -702,7 +730,7 @@ export namespace Store {
     return decodeMessage(buf, Store.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Generator<StoreCapacityFieldEvent | StoreUsedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Generator<StoreCapacityFieldEvent | StoreUsedFieldEvent | StoreBlocksFieldEvent> {
     return streamMessage(buf, Store.codec(), opts)
   }
 }

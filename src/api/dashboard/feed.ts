@@ -84,7 +84,8 @@ export class DashboardFeed {
   private live(now: number): DashboardPeer[] {
     const shares = this.node.store.placement.ring.shares()
     const entries = new Map(this.node.view.entries().map((entry) => [entry.peerId, entry]))
-    const stored = [...entries.values()].reduce((sum, e) => sum + (e.advert.store?.used ?? 0), 0)
+    const stored = sumOf(entries.values(), (store) => store.used)
+    const blocks = sumOf(entries.values(), (store) => store.blocks)
 
     return this.node.livePeers(now).map((peer) => {
       const store = storeOf(entries.get(peer.peerId)?.advert)
@@ -94,7 +95,8 @@ export class DashboardFeed {
         state: 'live',
         store,
         keyShare: shares.get(peer.peerId) ?? 0,
-        storeShare: stored === 0 ? 0 : store.used / stored
+        storeShare: stored === 0 ? 0 : store.used / stored,
+        blockShare: blocks === 0 ? 0 : store.blocks / blocks
       }
     })
   }
@@ -130,7 +132,8 @@ export class DashboardFeed {
         ...advertFigures(detail.advert),
         store: storeOf(detail.advert),
         keyShare: 0,
-        storeShare: 0
+        storeShare: 0,
+        blockShare: 0
       }
     })
 
@@ -146,5 +149,17 @@ export class DashboardFeed {
 }
 
 function storeOf(advert?: ViewEntry['advert']): DashboardPeer['store'] {
-  return { capacity: advert?.store?.capacity ?? 0, used: advert?.store?.used ?? 0 }
+  const { capacity = 0, used = 0, blocks = 0 } = advert?.store ?? {}
+  return { capacity, used, blocks }
+}
+
+/** A figure of the live peers' stores, added up. */
+function sumOf(entries: Iterable<ViewEntry>, figure: (store: DashboardPeer['store']) => number) {
+  let sum = 0
+
+  for (const entry of entries) {
+    sum += figure(storeOf(entry.advert))
+  }
+
+  return sum
 }

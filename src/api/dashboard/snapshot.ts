@@ -20,12 +20,14 @@ export interface DashboardPeer extends AdvertFigures {
   leftReason?: 'expired' | 'disconnected' | 'stopped'
   /** How old its latest advert is, in ms; for a dead peer, how long ago it left. */
   ageMs: number
-  /** Space it offers the block store and how much of it is used, in bytes. */
-  store: { capacity: number; used: number }
+  /** Space it offers the block store and how much of it is used, in bytes, and the blocks it holds. */
+  store: { capacity: number; used: number; blocks: number }
   /** Its share of the ring's key space, 0-1; 0 when it stores nothing. */
   keyShare: number
   /** Its share of the bytes stored across the live mesh, 0-1. */
   storeShare: number
+  /** Its share of the blocks stored across the live mesh (copies counted), 0-1. */
+  blockShare: number
 }
 
 /** Tasks this node submitted, by state. */
