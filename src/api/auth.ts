@@ -11,9 +11,11 @@
  *    session cookie and sends it on to `/`, so the code leaves the address
  *    bar. A code used or expired is refused with a word on what to do.
  *
- * The cookie is a digest of the token, not the token: browsers send a
- * 127.0.0.1 cookie to every port of 127.0.0.1, so another local server may
- * see it, and all it can do with it is what the dashboard does. It opens
+ * The cookie is not the token but a session signed with a key derived
+ * from it, which the daemon refuses past `SESSION_MAX_AGE` whatever the
+ * browser does: browsers send a 127.0.0.1 cookie to every port of
+ * 127.0.0.1, so another local server may see it, and all it can do with it,
+ * for those hours at most, is what the dashboard does. It opens
  * reads of the dashboard's own paths only (the page, its files, the live
  * feed, a task's details), never a write nor `/v1/invite`, which holds the
  * swarm key. SameSite=Lax (not Strict) lets a link from elsewhere open the
@@ -35,26 +37,31 @@ export const MAX_LOGIN_CODES = 32
 /** How long the session cookie lasts; a new link signs in again. */
 export const SESSION_MAX_AGE = 12 * 3_600 // seconds
 
-/** The paths the session cookie may read: the dashboard's, and nothing else. */
+/**
+ * The paths the session cookie may read: the dashboard's, and nothing
+ * else. A task is named by its id, 9 random bytes in base64url.
+ */
 const SESSION_PATHS = [
   /^\/$/,
   /^\/dashboard\/[^/]+$/,
   /^\/v1\/(events|dashboard)$/,
-  /^\/v1\/tasks\/[^/]+$/
+  /^\/v1\/tasks\/[A-Za-z0-9_-]{12}$/
 ]
+/** How far ahead of this clock a session may say it was made. */
+const CLOCK_SKEW = 60_000 // ms
 
 /** The dashboard's sign-in: login codes, and the session cookie they are traded for. */
 export class DashboardLogin {
   /** The session cookie's name. */
   readonly cookie: string
-  private readonly session: string
+  /** The key sessions are signed with. */
+  private readonly key: Buffer
   /** Codes waiting to be used, with when they expire, oldest first. */
   private readonly codes = new Map<string, number>()
 
   constructor(token: string) {
-    const derived = createHmac('sha256', token).update('mycel dashboard session').digest()
-    this.session = derived.toString('base64url')
-    this.cookie = `mycel_${digest(this.session).subarray(0, 6).toString('hex')}`
+    this.key = createHmac('sha256', token).update('mycel dashboard session').digest()
+    this.cookie = `mycel_${digest(this.key.toString('hex')).subarray(0, 6).toString('hex')}`
   }
 
   /** A new login code, good once within `LOGIN_CODE_TTL`. */
@@ -87,15 +94,27 @@ export class DashboardLogin {
     return true
   }
 
-  /** Whether the request carries this dashboard's session cookie. */
-  signedIn(c: Context): boolean {
-    const value = getCookie(c, this.cookie)
-    return value !== undefined && same(value, this.session)
+  private sign(at: number): string {
+    return createHmac('sha256', this.key).update(String(at)).digest('base64url')
   }
 
-  /** Sets the session cookie on the answer. */
-  signIn(c: Context): void {
-    setCookie(c, this.cookie, this.session, {
+  /** Whether the request carries a session of this dashboard's that has not expired. */
+  signedIn(c: Context, now = Date.now()): boolean {
+    const [made, signature] = (getCookie(c, this.cookie) ?? '').split('.')
+    const at = Number(made)
+
+    return (
+      signature !== undefined &&
+      Number.isSafeInteger(at) &&
+      at <= now + CLOCK_SKEW &&
+      now - at <= SESSION_MAX_AGE * 1_000 &&
+      same(signature, this.sign(at))
+    )
+  }
+
+  /** Sets a new session cookie on the answer. */
+  signIn(c: Context, now = Date.now()): void {
+    setCookie(c, this.cookie, `${now}.${this.sign(now)}`, {
       httpOnly: true,
       sameSite: 'Lax',
       path: '/',
@@ -104,6 +123,7 @@ export class DashboardLogin {
   }
 }
 
+/** What `requireToken` checks requests against. */
 export interface AuthInit {
   token: string
   login: DashboardLogin

@@ -89,6 +89,7 @@ export class ApiServer {
     log('API listening on %s', this.url)
   }
 
+  /** Stops sampling for the dashboard, closes every connection (live streams too) and stops listening. */
   async stop(): Promise<void> {
     const server = this.server
     this.feed?.stop()

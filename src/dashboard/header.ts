@@ -20,7 +20,7 @@ const BANNER_TEXT: Partial<Record<StreamStatus, string>> = {
   disconnected: 'Disconnected — retrying…',
   stale: 'No update from the node for a while — waiting…',
   'signed-out':
-    'This page was signed out: the daemon restarted with a new token. ' +
+    'This page was signed out (a session lasts 12 hours, and ends when the daemon restarts). ' +
     'Run `mycel dashboard` for a new link.'
 }
 

@@ -10,10 +10,15 @@
  *
  * A calculated metric (`calculate` given) is read when scraped. For a
  * counter, what `calculate` returns is the running total, not an increment:
- * mycel's parts count in their own `stats()` and report those totals. A
- * name registered again with another `calculate` (a second TCP listener,
- * say) reports the sum of both; one whose `calculate` throws is logged and
- * left out of that scrape, never failing the others.
+ * mycel's parts count in their own `stats()` and report those totals;
+ * updates made to a calculated metric by hand are overwritten at the next
+ * scrape. A name registered again with another `calculate` keeps both:
+ * their answers are merged, the later one winning for a label value both
+ * answer. So two TCP listeners report one address each, and a libp2p part
+ * restarted (which registers again) is not counted twice. A calculation
+ * that throws, or answers what the metric cannot hold, is logged and its
+ * metric reset for that scrape (a group shows no label values, a single
+ * figure 0), never failing the others nor serving a stale value.
  *
  * The process's own figures (CPU, memory, event loop lag, GC) are gathered
  * once per process, whatever the number of nodes in it, and added to the
@@ -44,7 +49,7 @@ import type {
 import { InvalidParametersError } from '@libp2p/interface'
 import * as prom from 'prom-client'
 import { TransferCounts } from './transfer.js'
-import { add, eachOf, entries, metricName, summaryOptions, total, type Value } from './values.js'
+import { eachOf, entries, merge, metricName, summaryOptions, total, type Value } from './values.js'
 
 /** Options any register call may carry; `calculate` makes the metric one read when scraped. */
 type AnyOptions = MetricOptions &
@@ -63,7 +68,16 @@ type Made =
   | Summary
   | SummaryGroup
 
-type Kind = 'gauge' | 'counter' | 'histogram' | 'summary'
+/** What a name was registered as: a group has a label, a single metric none. */
+type Kind =
+  | 'gauge'
+  | 'gauge group'
+  | 'counter'
+  | 'counter group'
+  | 'histogram'
+  | 'histogram group'
+  | 'summary'
+  | 'summary group'
 
 interface Entry {
   kind: Kind
@@ -71,8 +85,11 @@ interface Entry {
   calculators: Array<CalculateMetric<Value>>
 }
 
-/** Reads the calculated value of a metric; undefined when it has no calculator. */
-type Read = () => Promise<Value | undefined>
+/**
+ * Reads the calculated value of a metric: undefined when it has no
+ * calculator, null when every calculator failed.
+ */
+type Read = () => Promise<Value | undefined | null>
 
 export interface MeshMetricsInit {
   /**
@@ -90,6 +107,10 @@ export interface MeshMetricsInit {
 /** The process's own figures, gathered once for every node that asks. */
 let processRegistry: prom.Registry | undefined
 
+/**
+ * One node's metrics. `createMeshNode()` makes one and hands it to libp2p as
+ * its metrics component, and to mycel's parts; `node.metrics` reads it.
+ */
 export class MeshMetrics implements Metrics {
   /** The registry every metric of this node is in (the process's figures are not). */
   readonly registry = new prom.Registry()
@@ -145,7 +166,7 @@ export class MeshMetrics implements Metrics {
     return this.make('gauge', name, options, (read) => {
       const gauge = new prom.Gauge({
         ...this.base(name, options, []),
-        ...collecting<prom.Gauge>(read, (metric, value) => metric.set(total(value)))
+        ...this.collecting<prom.Gauge>(read, (metric, value) => metric.set(total(value)))
       })
 
       return {
@@ -159,12 +180,12 @@ export class MeshMetrics implements Metrics {
   }
 
   registerMetricGroup(name: string, options: AnyOptions = {}): MetricGroup {
-    return this.make('gauge', name, options, (read) => {
+    return this.make('gauge group', name, options, (read) => {
       const label = labelOf(name, options)
       const gauge = new prom.Gauge({
         ...this.base(name, options, [label]),
         // a key gone from the calculation (a closed listener, a protocol no longer used) goes too
-        ...collecting<prom.Gauge>(read, (metric, values) => {
+        ...this.collecting<prom.Gauge>(read, (metric, values) => {
           metric.reset()
           for (const [key, value] of entries(values)) metric.set({ [label]: key }, value)
         })
@@ -184,7 +205,7 @@ export class MeshMetrics implements Metrics {
     return this.make('counter', name, options, (read) => {
       const counter = new prom.Counter({
         ...this.base(name, options, []),
-        ...collecting<prom.Counter>(read, (metric, value) => {
+        ...this.collecting<prom.Counter>(read, (metric, value) => {
           metric.reset()
           metric.inc(total(value))
         })
@@ -195,11 +216,11 @@ export class MeshMetrics implements Metrics {
   }
 
   registerCounterGroup(name: string, options: AnyOptions = {}): CounterGroup {
-    return this.make('counter', name, options, (read) => {
+    return this.make('counter group', name, options, (read) => {
       const label = labelOf(name, options)
       const counter = new prom.Counter({
         ...this.base(name, options, [label]),
-        ...collecting<prom.Counter>(read, (metric, values) => {
+        ...this.collecting<prom.Counter>(read, (metric, values) => {
           metric.reset()
           for (const [key, value] of entries(values)) metric.inc({ [label]: key }, value)
         })
@@ -217,7 +238,7 @@ export class MeshMetrics implements Metrics {
       const histogram = new prom.Histogram({
         ...this.base(name, options, []),
         ...(options.buckets === undefined ? {} : { buckets: options.buckets }),
-        ...collecting<prom.Histogram>(read, (metric, value) => metric.observe(total(value)))
+        ...this.collecting<prom.Histogram>(read, (metric, value) => metric.observe(total(value)))
       })
 
       return {
@@ -229,12 +250,12 @@ export class MeshMetrics implements Metrics {
   }
 
   registerHistogramGroup(name: string, options: AnyOptions = {}): HistogramGroup {
-    return this.make('histogram', name, options, (read) => {
+    return this.make('histogram group', name, options, (read) => {
       const label = labelOf(name, options)
       const histogram = new prom.Histogram({
         ...this.base(name, options, [label]),
         ...(options.buckets === undefined ? {} : { buckets: options.buckets }),
-        ...collecting<prom.Histogram>(read, (metric, values) => {
+        ...this.collecting<prom.Histogram>(read, (metric, values) => {
           for (const [key, value] of entries(values)) metric.observe({ [label]: key }, value)
         })
       })
@@ -253,7 +274,7 @@ export class MeshMetrics implements Metrics {
       const summary = new prom.Summary({
         ...this.base(name, options, []),
         ...summaryOptions(options),
-        ...collecting<prom.Summary>(read, (metric, value) => metric.observe(total(value)))
+        ...this.collecting<prom.Summary>(read, (metric, value) => metric.observe(total(value)))
       })
 
       return {
@@ -265,12 +286,12 @@ export class MeshMetrics implements Metrics {
   }
 
   registerSummaryGroup(name: string, options: AnyOptions = {}): SummaryGroup {
-    return this.make('summary', name, options, (read) => {
+    return this.make('summary group', name, options, (read) => {
       const label = labelOf(name, options)
       const summary = new prom.Summary({
         ...this.base(name, options, [label]),
         ...summaryOptions(options),
-        ...collecting<prom.Summary>(read, (metric, values) => {
+        ...this.collecting<prom.Summary>(read, (metric, values) => {
           for (const [key, value] of entries(values)) metric.observe({ [label]: key }, value)
         })
       })
@@ -325,22 +346,47 @@ export class MeshMetrics implements Metrics {
     return entry.metric as T
   }
 
-  /** The sum of what the calculators answer; one that throws is logged and left out. */
+  /** What the calculators answer, merged; one that throws is logged and left out. */
   private async calculate(
     key: string,
     calculators: ReadonlyArray<CalculateMetric<Value>>
-  ): Promise<Value | undefined> {
-    let sum: Value | undefined
+  ): Promise<Value | undefined | null> {
+    let merged: Value | undefined
 
     for (const calculator of calculators) {
       try {
-        sum = add(sum, await calculator())
+        merged = merge(merged, await calculator())
       } catch (err) {
         this.log?.error('calculating the metric %s failed - %e', key, err)
       }
     }
 
-    return sum
+    return merged ?? (calculators.length === 0 ? undefined : null)
+  }
+
+  /** prom-client's `collect` hook: applies the calculated value, when there is one, at each scrape. */
+  private collecting<M extends { reset(): void }>(
+    read: Read,
+    apply: (metric: M, value: Value) => void
+  ): { collect: (this: M) => Promise<void> } {
+    const log = this.log
+
+    return {
+      async collect(this: M): Promise<void> {
+        const value = await read()
+
+        if (value === undefined) return
+
+        try {
+          if (value === null) this.reset()
+          else apply(this, value)
+        } catch (err) {
+          // what is left of a half-applied value would mislead
+          this.reset()
+          log?.error('a metric could not take its calculated value - %e', err)
+        }
+      }
+    }
   }
 
   private base(name: string, options: AnyOptions, labelNames: string[]) {
@@ -352,17 +398,4 @@ export class MeshMetrics implements Metrics {
 
 function labelOf(name: string, options: AnyOptions): string {
   return metricName(options.label ?? name)
-}
-
-/** prom-client's `collect` hook: applies the calculated value, when there is one, at each scrape. */
-function collecting<M>(
-  read: Read,
-  apply: (metric: M, value: Value) => void
-): { collect: (this: M) => Promise<void> } {
-  return {
-    async collect(this: M): Promise<void> {
-      const value = await read()
-      if (value !== undefined) apply(this, value)
-    }
-  }
 }

@@ -12,21 +12,13 @@ export function metricName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_:]/g, '_')
 }
 
-/** Two calculated values as one: figures added, per label value for groups. */
-export function add(sum: Value | undefined, value: Value): Value {
-  if (sum === undefined) {
-    return typeof value === 'number' ? value : { ...value }
+/** Two calculated values as one: the later wins, per label value for groups. */
+export function merge(earlier: Value | undefined, later: Value): Value {
+  if (typeof earlier !== 'object' || typeof later !== 'object') {
+    return typeof later === 'object' ? { ...later } : later
   }
 
-  if (typeof sum === 'number' || typeof value === 'number') {
-    return total(sum) + total(value)
-  }
-
-  for (const [key, n] of Object.entries(value)) {
-    sum[key] = (sum[key] ?? 0) + n
-  }
-
-  return sum
+  return Object.assign(earlier, later)
 }
 
 /** A value as one figure: a group's summed. */

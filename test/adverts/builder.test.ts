@@ -45,6 +45,9 @@ describe('building adverts', () => {
     expect(builder.setSlots({ busy: 1 })).toBe(false)
     expect(builder.setKinds(['sha256', 'echo', 'echo'])).toBe(true)
     expect(builder.setKinds(['echo', 'sha256'])).toBe(false)
+    expect(builder.setStore({ capacity: 100, used: 10, blocks: 2 })).toBe(true)
+    expect(builder.setStore({ capacity: 100, used: 10, blocks: 2 })).toBe(false)
+    expect(builder.setStore({ capacity: 100, used: 10, blocks: 3 })).toBe(true)
 
     const built = builder.build(resources, 2_000, true)
     expect(built).toMatchObject({
@@ -52,6 +55,7 @@ describe('building adverts', () => {
       leaving: true,
       slots: { total: 3, busy: 1, queued: 0 },
       kinds: ['echo', 'sha256'],
+      store: { capacity: 100, used: 10, blocks: 3 },
       labels: [
         { key: 'gpu', value: 'none' },
         { key: 'zone', value: 'eu' }

@@ -1,15 +1,25 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { DashboardLogin, LOGIN_CODE_TTL, requireToken } from '../../src/api/auth.js'
+import {
+  DashboardLogin,
+  LOGIN_CODE_TTL,
+  requireToken,
+  SESSION_MAX_AGE
+} from '../../src/api/auth.js'
 
 const TOKEN = 'the-right-token-0123456789abcdef'
+/** A task id as the scheduler makes them. */
+const TASK = 'Ab3_x-9QzK0w'
 
 function app(login = new DashboardLogin(TOKEN), open: string[] = []): Hono {
   const hono = new Hono()
   hono.use('*', requireToken({ token: TOKEN, login, open }))
   hono.get('/', (c) => c.text('page'))
   hono.get('/v1/events', (c) => c.text('events'))
+  hono.get('/v1/tasks/stats', (c) => c.text('stats'))
   hono.get('/v1/tasks/:id', (c) => c.text('task'))
+  hono.get('/v1/tasks/:id/result', (c) => c.text('result'))
+  hono.get('/v1/status', (c) => c.text('status'))
   hono.delete('/v1/tasks/:id', (c) => c.text('cancelled'))
   hono.get('/v1/invite', (c) => c.text('the swarm key'))
   hono.post('/v1/tasks', (c) => c.text('submitted', 201))
@@ -72,6 +82,20 @@ describe('the API token', () => {
     expect(((await again.json()) as { error: string }).error).toMatch(/used already or has expired/)
   })
 
+  it('refuses a session past its time, whatever the browser keeps', async () => {
+    const login = new DashboardLogin(TOKEN)
+    const hono = new Hono()
+    hono.get('/', (c) =>
+      c.json({
+        now: login.signedIn(c),
+        later: login.signedIn(c, Date.now() + SESSION_MAX_AGE * 1_000 + 1)
+      })
+    )
+    const headers = await signIn(login, app(login))
+
+    expect(await (await hono.request('/', { headers })).json()).toEqual({ now: true, later: false })
+  })
+
   it('refuses a code past its time', async () => {
     const login = new DashboardLogin(TOKEN)
     const code = login.issue(Date.now() - LOGIN_CODE_TTL - 1)
@@ -85,14 +109,32 @@ describe('the API token', () => {
     const hono = app(login)
     const headers = await signIn(login, hono)
 
-    for (const path of ['/', '/v1/events', '/v1/tasks/abc']) {
+    for (const path of ['/', '/v1/events', `/v1/tasks/${TASK}`]) {
       expect((await hono.request(path, { headers })).status, path).toBe(200)
+      expect((await hono.request(path, { method: 'HEAD', headers })).status, path).toBe(200)
     }
 
-    expect((await hono.request('/v1/invite', { headers })).status).toBe(401)
-    expect((await hono.request('/metrics', { headers })).status).toBe(401)
-    expect((await hono.request('/v1/tasks', { method: 'POST', headers })).status).toBe(401)
-    expect((await hono.request('/v1/tasks/abc', { method: 'DELETE', headers })).status).toBe(401)
+    const refused: Array<[string, string]> = [
+      ['GET', '/v1/invite'],
+      ['HEAD', '/v1/invite'],
+      ['GET', '/v1/status'],
+      ['GET', '/metrics'],
+      ['GET', '/v1/tasks/stats'],
+      ['GET', `/v1/tasks/${TASK}/result`],
+      ['GET', '//v1/invite'],
+      ['GET', '/v1/events/'],
+      ['GET', `/v1/tasks/${TASK}/../../invite`],
+      ['GET', '/v1/tasks/%2e%2e/invite'],
+      ['GET', '/v1/tasks/abc;/../../invite'],
+      ['POST', '/v1/tasks'],
+      ['DELETE', `/v1/tasks/${TASK}`],
+      ['OPTIONS', '/v1/events']
+    ]
+
+    for (const [method, path] of refused) {
+      const response = await hono.request(path, { method, headers })
+      expect(response.status, `${method} ${path}`).toBe(401)
+    }
     // a used code with the cookie set just goes on to the page
     expect((await hono.request('/?code=used', { headers })).status).toBe(303)
   })

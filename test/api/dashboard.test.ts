@@ -52,6 +52,17 @@ describe("the dashboard's feed", () => {
     expect(self?.state).toBe('live')
     expect(before.peers.reduce((sum, p) => sum + p.keyShare, 0)).toBeCloseTo(1, 5)
 
+    // the blocks each node stores come with its adverts
+    await waitFor(
+      async () => ((await snapshot()).peers.find((p) => p.self)?.store.blocks ?? 0) > 0,
+      {
+        timeout: 15_000,
+        message: "this node's advert never told of its blocks"
+      }
+    )
+    const shares = (await snapshot()).peers.reduce((sum, p) => sum + p.blockShare, 0)
+    expect(shares).toBeCloseTo(1, 5)
+
     await peer.stop()
     await waitFor(
       async () => (await snapshot()).peers.some((p) => p.peerId === id && p.state === 'dead'),

@@ -110,7 +110,9 @@ describe('/metrics of a node that did real work', () => {
       sampleValue(after, 'libp2p_connection_manager_connections', {
         libp2p_connection_manager_connections: direction
       }) ?? 0
-    expect(connections('inbound') + connections('outbound')).toBeGreaterThanOrEqual(2)
+    expect(connections('inbound') + connections('outbound')).toBe(
+      daemon.node.libp2p.getConnections().length
+    )
     expect(after.has('process_cpu_seconds_total')).toBe(true)
 
     // adverts

@@ -20,20 +20,20 @@ async function samples(metrics: MeshMetrics): Promise<Map<string, number>> {
 }
 
 describe("a node's metrics registry", () => {
-  it('adds up the calculations registered under one name', async () => {
+  it('merges the calculations registered under one name, the later winning', async () => {
     const metrics = new MeshMetrics()
-    metrics.registerMetric('listeners_open', { calculate: () => 2 })
-    metrics.registerMetric('listeners_open', { calculate: () => 3 })
-    metrics.registerCounterGroup('events_total', { label: 'kind', calculate: () => ({ a: 1 }) })
-    metrics.registerCounterGroup('events_total', {
-      label: 'kind',
-      calculate: () => ({ a: 2, b: 5 })
-    })
+    // two listeners, one address each
+    metrics.registerMetricGroup('inbound', { label: 'address', calculate: () => ({ a: 1 }) })
+    metrics.registerMetricGroup('inbound', { label: 'address', calculate: () => ({ b: 5 }) })
+    // a part started twice registers twice, and reads the same thing
+    const connections = { inbound: 2 }
+    metrics.registerMetricGroup('connections', { label: 'dir', calculate: () => connections })
+    metrics.registerMetricGroup('connections', { label: 'dir', calculate: () => connections })
 
     const scraped = await samples(metrics)
-    expect(scraped.get('listeners_open')).toBe(5)
-    expect(scraped.get('events_total{kind="a"}')).toBe(3)
-    expect(scraped.get('events_total{kind="b"}')).toBe(5)
+    expect(scraped.get('inbound{address="a"}')).toBe(1)
+    expect(scraped.get('inbound{address="b"}')).toBe(5)
+    expect(scraped.get('connections{dir="inbound"}')).toBe(2)
   })
 
   it('reports calculated counters as running totals, not increments', async () => {
@@ -58,7 +58,7 @@ describe("a node's metrics registry", () => {
     expect(scraped.has('streams{protocol="/b"}')).toBe(false)
   })
 
-  it('leaves out a calculation that throws, and serves the rest', async () => {
+  it('resets a metric whose calculation fails, and serves the rest', async () => {
     const metrics = new MeshMetrics()
     metrics.registerMetric('broken', {
       calculate: () => {
@@ -66,8 +66,24 @@ describe("a node's metrics registry", () => {
       }
     })
     metrics.registerMetric('fine', { calculate: () => 7 })
+    metrics.registerCounter('backwards_total', { calculate: () => -1 })
+    let good = true
+    metrics.registerMetricGroup('flaky', {
+      label: 'k',
+      calculate: () => {
+        if (!good) throw new Error('gone')
+        return { a: 1 }
+      }
+    })
 
-    expect((await samples(metrics)).get('fine')).toBe(7)
+    expect((await samples(metrics)).get('flaky{k="a"}')).toBe(1)
+    good = false
+    const scraped = await samples(metrics)
+    expect(scraped.get('fine')).toBe(7)
+    expect(scraped.get('broken')).toBe(0)
+    expect(scraped.get('backwards_total')).toBe(0)
+    // a value that can no longer be calculated is not served stale
+    expect(scraped.has('flaky{k="a"}')).toBe(false)
   })
 
   it('refuses a name taken by another kind of metric', () => {
@@ -75,6 +91,7 @@ describe("a node's metrics registry", () => {
     metrics.registerCounter('taken_total')
 
     expect(() => metrics.registerHistogram('taken_total')).toThrow(InvalidParametersError)
+    expect(() => metrics.registerCounterGroup('taken_total')).toThrow(InvalidParametersError)
     expect(metrics.registerCounter('taken_total')).toBe(metrics.registerCounter('taken_total'))
   })
 

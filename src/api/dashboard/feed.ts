@@ -25,6 +25,7 @@ interface Departed {
   leftAt: number
 }
 
+/** A node's dashboard data: `start()` begins sampling, `snapshot()` answers the page. */
 export class DashboardFeed {
   private readonly node: MeshNode
   private readonly throughput = new ThroughputHistory()

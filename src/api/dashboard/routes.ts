@@ -102,17 +102,20 @@ export function dashboardRoutes(
     return c.json({ code, path: loginPath(code) }, 201)
   })
   app.get('/v1/events', (c) =>
-    streamSSE(
-      c,
-      async (stream) => {
-        while (!stream.aborted && !stream.closed) {
-          await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(feed.snapshot()) })
-          await stream.sleep(SNAPSHOT_INTERVAL)
-        }
-      },
-      async (err) => {
-        log.error('the live feed failed - %e', err)
-      }
-    )
+    // a HEAD asks only whether the stream would open; its body would never be read
+    c.req.method === 'HEAD'
+      ? c.body(null, 200, { 'content-type': 'text/event-stream' })
+      : streamSSE(
+          c,
+          async (stream) => {
+            while (!stream.aborted && !stream.closed) {
+              await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(feed.snapshot()) })
+              await stream.sleep(SNAPSHOT_INTERVAL)
+            }
+          },
+          async (err) => {
+            log.error('the live feed failed - %e', err)
+          }
+        )
   )
 }

@@ -40,7 +40,12 @@ function openInBrowser(url: string): Promise<boolean> {
   const [command, args] = OPENERS[process.platform] ?? DEFAULT_OPENER
 
   return new Promise((resolve) => {
-    const child = spawn(command, [...args, url], { detached: true, stdio: 'ignore' })
+    const child = spawn(command, [...args, url], {
+      detached: true,
+      stdio: 'ignore',
+      // cmd reads `start ""` itself; Node's quoting would hide the empty title from it
+      windowsVerbatimArguments: process.platform === 'win32'
+    })
     child.once('error', () => resolve(false))
     child.once('spawn', () => {
       child.unref()
