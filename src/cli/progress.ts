@@ -9,7 +9,7 @@ import { formatBytes, formatDuration, printable } from './output.js'
 export const DEFAULT_REDRAW_INTERVAL = 100 // ms
 /** Least time between two lines when the stream is not a terminal. */
 export const DEFAULT_LOG_INTERVAL = 2_000 // ms
-/** Terminal width when the stream does not say. */
+/** Terminal width when the stream does not say, or says 0. */
 const DEFAULT_COLUMNS = 80 // characters
 /** Widest and narrowest bar; with less room than the narrowest, no bar. */
 const MAX_BAR_WIDTH = 30 // characters
@@ -99,7 +99,9 @@ export function createProgress(init: ProgressInit): Progress {
       const stats = { label, done, total, rate: rate(done, at - start), format: figures }
 
       if (tty) {
-        stream.write(`\r${statusLine(stats, stream.columns ?? DEFAULT_COLUMNS)}${CLEAR_TO_END}`)
+        // a terminal that does not know its size (a pty from `script`, some CI runners) says 0
+        const columns = stream.columns || DEFAULT_COLUMNS
+        stream.write(`\r${statusLine(stats, columns)}${CLEAR_TO_END}`)
       } else {
         stream.write(`${statusLine(stats)}\n`)
       }
