@@ -25,6 +25,8 @@
  * text of the nodes that ask for them: prom-client's collectors can never
  * be stopped, so one per node would pile up in a process that starts many.
  */
+
+import type { MetricsRegister } from '@libp2p/gossipsub/metrics'
 import type {
   CalculatedMetricOptions,
   CalculateMetric,
@@ -48,6 +50,7 @@ import type {
 } from '@libp2p/interface'
 import { InvalidParametersError } from '@libp2p/interface'
 import * as prom from 'prom-client'
+import { gossipsubRegister } from './gossipsub.js'
 import { TransferCounts } from './transfer.js'
 import { eachOf, entries, merge, metricName, summaryOptions, total, type Value } from './values.js'
 
@@ -145,6 +148,11 @@ export class MeshMetrics implements Metrics {
     const own = await this.registry.metrics()
 
     return this.process === undefined ? own : `${own}\n${await this.process.metrics()}`
+  }
+
+  /** A register for gossipsub's own metrics, into this node's registry. */
+  gossipsub(): MetricsRegister {
+    return gossipsubRegister(this.registry)
   }
 
   /** The content type `text()` is in. */

@@ -7,6 +7,7 @@
 import { bootstrap } from '@libp2p/bootstrap'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { gossipsub } from '@libp2p/gossipsub'
+import type { MetricsRegister } from '@libp2p/gossipsub/metrics'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { type Identify, identify } from '@libp2p/identify'
 import type { ComponentLogger, Libp2p, Metrics, PrivateKey } from '@libp2p/interface'
@@ -57,6 +58,8 @@ export interface HostInit {
   adverts: Omit<AdvertServiceInit, 'mesh'>
   logger?: ComponentLogger
   metrics?: Metrics
+  /** Where gossipsub puts its own metrics, when the node collects them. */
+  gossipsubMetrics?: MetricsRegister
 }
 
 /** How often mDNS asks the LAN for peers of the mesh. */
@@ -136,6 +139,12 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
       }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
+        ...(init.gossipsubMetrics === undefined
+          ? {}
+          : {
+              metricsRegister: init.gossipsubMetrics,
+              metricsTopicStrToLabel: new Map([[topicName(init.mesh, 'adverts', 1), 'adverts']])
+            }),
         // gossipsub's protocol ids stay standard (its features are keyed on them);
         // its topics carry the mesh name instead
         fallbackToFloodsub: false,

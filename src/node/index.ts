@@ -37,7 +37,10 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
     init.metrics === false
       ? undefined
       : new MeshMetrics({ ...init.metrics, logger: resolved.logger ?? defaultLogger() })
-  const libp2p = await createHost({ ...resolved, ...(metrics === undefined ? {} : { metrics }) })
+  const libp2p = await createHost({
+    ...resolved,
+    ...(metrics === undefined ? {} : { metrics, gossipsubMetrics: metrics.gossipsub() })
+  })
   const repo = resolved.repo
   const store = new BlockStore(
     {

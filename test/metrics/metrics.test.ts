@@ -114,6 +114,15 @@ describe('/metrics of a node that did real work', () => {
       daemon.node.libp2p.getConnections().length
     )
     expect(after.has('process_cpu_seconds_total')).toBe(true)
+    // gossipsub's, which carries the adverts
+    const topic = attacker.adverts.topic
+    expect(sampleValue(after, 'gossipsub_topic_subscription_status', { topicStr: topic })).toBe(1)
+    expect(
+      after
+        .get('gossipsub_score')
+        ?.metrics.map((m) => m.labels?.stat)
+        .sort()
+    ).toEqual(['avg', 'max', 'min'])
 
     // adverts
     expect(sampleValue(after, 'mycel_adverts_live_peers')).toBe(3)
