@@ -158,6 +158,12 @@ export class MessageTooLargeError extends MycelError {
   override readonly name = 'MessageTooLargeError'
 }
 
+/** A peer (or an API client) asked more often than its rate limit allows. */
+export class RateLimitedError extends MycelError {
+  static override readonly defaultMessage = 'too many requests'
+  override readonly name = 'RateLimitedError'
+}
+
 /** A task spec that mycel cannot run: an unknown field value, too large, or malformed. */
 export class InvalidTaskError extends MycelError {
   static override readonly defaultMessage = 'not a valid task'

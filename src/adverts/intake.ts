@@ -4,6 +4,8 @@
  * outcome by reason. Pure: bytes, an author and a clock in; a verdict for
  * gossipsub out (accept and forward, ignore, or reject and penalise).
  */
+
+import { RateLimiter } from '../net/rate.js'
 import type { Advert } from './pb/advert.js'
 import { type IgnoreReason, REJECT_REASONS, type RejectReason, validateAdvert } from './validate.js'
 import type { MeshView } from './view.js'
@@ -13,9 +15,15 @@ export const DEFAULT_ADVERT_BURST = 40
 export const DEFAULT_ADVERT_RATE = 20 // per second
 
 /** Why an advert was dropped without blame. */
-export const IGNORE_REASONS = ['duplicate', 'stale', 'rate-limited', 'view-full'] as const
+export const IGNORE_REASONS = [
+  'duplicate',
+  'stale',
+  'rate-limited',
+  'view-full',
+  'not-allowed'
+] as const
 
-export type DropReason = IgnoreReason | 'rate-limited' | 'view-full'
+export type DropReason = IgnoreReason | 'rate-limited' | 'view-full' | 'not-allowed'
 
 export type Verdict =
   | { result: 'accept'; advert: Advert }
@@ -43,18 +51,15 @@ export interface AdvertIntakeInit {
    * @default 20
    */
   rate?: number
-}
 
-interface Bucket {
-  tokens: number
-  at: number
+  /** Whether a peer may be in the view: false for one not on the mesh's allow-list. */
+  allowed?: (peerId: string) => boolean
 }
 
 export class AdvertIntake {
   private readonly view: MeshView
-  private readonly burst: number
-  private readonly rate: number
-  private readonly buckets = new Map<string, Bucket>()
+  private readonly limiter: RateLimiter
+  private readonly allowed?: (peerId: string) => boolean
   private readonly counts: IntakeStats = {
     accepted: 0,
     ignored: Object.fromEntries(IGNORE_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
@@ -63,10 +68,13 @@ export class AdvertIntake {
 
   constructor(view: MeshView, init: AdvertIntakeInit = {}) {
     this.view = view
-    this.burst = init.burst ?? DEFAULT_ADVERT_BURST
-    this.rate = init.rate ?? DEFAULT_ADVERT_RATE
+    this.allowed = init.allowed
+    this.limiter = new RateLimiter({
+      perSecond: init.rate ?? DEFAULT_ADVERT_RATE,
+      burst: init.burst ?? DEFAULT_ADVERT_BURST
+    })
     // a departed author's bucket goes with it, so buckets never outnumber the view
-    view.addEventListener('peer:left', (evt) => this.buckets.delete(evt.detail.peerId))
+    view.addEventListener('peer:left', (evt) => this.limiter.forget(evt.detail.peerId))
   }
 
   /** Decides on one advert from `author` and, when it is taken, puts it in the view. */
@@ -78,12 +86,17 @@ export class AdvertIntake {
       return this.drop(checked.reason, checked.detail)
     }
 
+    // a member may relay an advert from a peer this node does not let in
+    if (this.allowed?.(author) === false) {
+      return this.drop('not-allowed', `${author} is not on the allow-list`)
+    }
+
     if (!this.view.hasRoomFor(author)) {
       return this.drop('view-full', `the view holds ${this.view.size} peers`)
     }
 
-    if (!this.spend(author, now)) {
-      return this.drop('rate-limited', `more than ${this.rate} adverts a second`)
+    if (!this.limiter.take(author, now)) {
+      return this.drop('rate-limited', `more than ${this.limiter.rate.perSecond} adverts a second`)
     }
 
     this.counts.accepted++
@@ -108,20 +121,5 @@ export class AdvertIntake {
 
     this.counts.ignored[reason as DropReason]++
     return { result: 'ignore', reason: reason as DropReason, detail }
-  }
-
-  /** Takes a token from the author's bucket, refilled at `rate` a second up to `burst`. */
-  private spend(author: string, now: number): boolean {
-    const bucket = this.buckets.get(author) ?? { tokens: this.burst, at: now }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate)
-    bucket.at = now
-    this.buckets.set(author, bucket)
-
-    if (bucket.tokens < 1) {
-      return false
-    }
-
-    bucket.tokens -= 1
-    return true
   }
 }

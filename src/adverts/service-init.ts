@@ -45,6 +45,9 @@ export interface AdvertServiceInit {
    */
   labels?: Record<string, string>
 
+  /** Whether a peer may be in the view: false for one not on the mesh's allow-list. */
+  allowed?: (peerId: string) => boolean
+
   /**
    * A path on the disk whose capacity the advert reports.
    *

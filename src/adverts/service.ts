@@ -73,7 +73,10 @@ export class AdvertService implements Startable {
     this.view = new MeshView({
       ...(init.ttlIntervals === undefined ? {} : { ttlIntervals: init.ttlIntervals })
     })
-    this.intake = new AdvertIntake(this.view)
+    this.intake = new AdvertIntake(
+      this.view,
+      init.allowed === undefined ? {} : { allowed: init.allowed }
+    )
     this.builder = new AdvertBuilder({
       interval: this.interval,
       software: init.software,

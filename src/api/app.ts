@@ -20,6 +20,7 @@ import type { MeshNode } from '../node/mesh-node.js'
 import { type DashboardLogin, requireToken } from './auth.js'
 import type { DashboardFeed } from './dashboard/feed.js'
 import { dashboardRoutes } from './dashboard/routes.js'
+import { guard } from './guard.js'
 import { errorResponse, objectRoutes } from './objects.js'
 import { taskRoutes } from './tasks.js'
 
@@ -40,6 +41,7 @@ export function createApiApp(init: ApiAppInit): Hono {
   const { node, token, log } = init
   const app = new Hono()
 
+  app.use('*', guard(node.limits.apiRequestsPerSecond, node.metrics))
   app.use(
     '*',
     requireToken({

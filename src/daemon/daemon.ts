@@ -31,6 +31,9 @@ export interface DaemonInit
     | 'adverts'
     | 'store'
     | 'tasks'
+    | 'limits'
+    | 'allowPeers'
+    | 'allowSubmit'
   > {
   /** The data directory, already resolved. */
   dataDir: string

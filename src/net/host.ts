@@ -18,6 +18,7 @@ import {
   removePrivateAddressesMapper,
   removePublicAddressesMapper
 } from '@libp2p/kad-dht'
+import { defaultLogger } from '@libp2p/logger'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { type Ping, ping } from '@libp2p/ping'
@@ -28,6 +29,7 @@ import { yamux } from '@libp2p/yamux'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { type AdvertService, type AdvertServiceInit, advertService } from '../adverts/service.js'
+import { type Allowed, allowListGater } from './allow-list.js'
 import { type ConnectionKeeper, type ConnectionKeeperInit, connectionKeeper } from './keeper.js'
 import { allowedInbound, type NetworkKind } from './network.js'
 import { mdnsServiceTag, meshPrefix, protocolId, topicName } from './wire-names.js'
@@ -60,6 +62,8 @@ export interface HostInit {
   metrics?: Metrics
   /** Where gossipsub puts its own metrics, when the node collects them. */
   gossipsubMetrics?: MetricsRegister
+  /** Who may be a member; everyone with the swarm key when left out. */
+  allowed?: Allowed
 }
 
 /** How often mDNS asks the LAN for peers of the mesh. */
@@ -120,6 +124,14 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
     peerStore: { maxAddressAge: PEER_ADDRESS_AGE, maxPeerAge: PEER_AGE },
     transports: [tcp(), webSockets()],
     connectionProtector: preSharedKey({ psk: init.swarmKey }),
+    ...(init.allowed === undefined
+      ? {}
+      : {
+          connectionGater: allowListGater(
+            init.allowed,
+            (init.logger ?? defaultLogger()).forComponent('mycel:net:allow')
+          )
+        }),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
@@ -155,7 +167,11 @@ export async function createHost(init: HostInit): Promise<MeshLibp2p> {
         }
       }),
       keeper: connectionKeeper(init.keeper),
-      adverts: advertService({ ...init.adverts, mesh: init.mesh })
+      adverts: advertService({
+        ...init.adverts,
+        mesh: init.mesh,
+        ...(init.allowed === undefined ? {} : { allowed: init.allowed })
+      })
     }
   }) as Promise<MeshLibp2p>
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path'
 import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { FsBlockstore } from 'blockstore-fs'
 import { processor } from '../adverts/resources.js'
 import { MeshMetrics } from '../metrics/registry.js'
+import { allowListOf } from '../net/allow-list.js'
 import { createHost } from '../net/host.js'
 import { TaskService } from '../scheduler/service.js'
 import { BlockStore } from '../store/store.js'
@@ -37,9 +39,11 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
     init.metrics === false
       ? undefined
       : new MeshMetrics({ ...init.metrics, logger: resolved.logger ?? defaultLogger() })
+  const self = peerIdFromPrivateKey(resolved.privateKey).toString()
   const libp2p = await createHost({
     ...resolved,
-    ...(metrics === undefined ? {} : { metrics, gossipsubMetrics: metrics.gossipsub() })
+    ...(metrics === undefined ? {} : { metrics, gossipsubMetrics: metrics.gossipsub() }),
+    ...(resolved.allowPeers.length === 0 ? {} : { allowed: allowListOf(resolved.allowPeers, self) })
   })
   const repo = resolved.repo
   const store = new BlockStore(
@@ -63,7 +67,8 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
       blockstore:
         repo === undefined ? new MemoryBlockstore() : new FsBlockstore(join(repo.dir, 'blocks')),
       datastore: resolved.datastore,
-      onDisk: repo !== undefined
+      onDisk: repo !== undefined,
+      requestsPerSecond: resolved.limits.blockRequestsPerSecond
     },
     resolved.store
   )
@@ -91,7 +96,9 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
       },
       slots: resolved.adverts.slots ?? processor().cores,
       labels: resolved.adverts.labels ?? {},
-      gpu: () => libp2p.services.adverts.gpuCount
+      gpu: () => libp2p.services.adverts.gpuCount,
+      limits: resolved.limits,
+      allowSubmit: resolved.allowSubmit
     },
     resolved.tasks
   )
@@ -101,6 +108,7 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
     libp2p,
     store,
     tasks,
+    limits: resolved.limits,
     ...(metrics === undefined ? {} : { metrics }),
     ...(resolved.repo === undefined ? {} : { repo: resolved.repo })
   })

@@ -21,6 +21,7 @@ import { type NetworkKind, networkKind } from '../net/network.js'
 import { assertSwarmKey, generateSwarmKey, swarmKeySecret } from '../net/swarm-key.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertBootstrap, assertCount, assertLabels, assertMultiaddrs } from '../repo/config.js'
+import { assertPeerIds, type Limits, resolveLimits } from '../repo/limits.js'
 import { Repo } from '../repo/repo.js'
 import { resolveTasksInit, type TasksInit } from '../scheduler/init.js'
 import { type ResolvedStoreInit, resolveStoreInit, type StoreInit } from '../store/init.js'
@@ -131,6 +132,27 @@ export interface MeshNodeInit {
   logger?: ComponentLogger
 
   /**
+   * Rates per peer on each protocol and the memory of task handlers; any
+   * left out are the data directory's config's, else the defaults (see
+   * `DEFAULT_LIMITS`).
+   */
+  limits?: Partial<Limits>
+
+  /**
+   * Peer ids that may be members of the mesh with this node: a peer not on
+   * the list is refused a connection, whatever key it holds. Empty or left
+   * out: every holder of the swarm key (the config's `allowPeers`).
+   */
+  allowPeers?: string[]
+
+  /**
+   * Peer ids whose tasks this node runs: a call for proposals or an award
+   * from anyone else is refused with the reason `not allowed to submit`.
+   * Empty or left out: every member (the config's `allowSubmit`).
+   */
+  allowSubmit?: string[]
+
+  /**
    * The node's metrics (libp2p's and mycel's, in a Prometheus registry of
    * its own: `node.metrics`), or `false` to collect none.
    *
@@ -160,6 +182,9 @@ export interface ResolvedInit {
   datastore: Datastore
   store: ResolvedStoreInit
   tasks: TasksInit
+  limits: Limits
+  allowPeers: string[]
+  allowSubmit: string[]
   repo?: Repo
   logger?: ComponentLogger
 }
@@ -212,6 +237,9 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
       repo !== undefined
     ),
     tasks: init.tasks ?? {},
+    limits: resolveLimits({ ...repo?.config.limits, ...init.limits }),
+    allowPeers: assertPeerIds('allowPeers', init.allowPeers ?? repo?.config.allowPeers ?? []),
+    allowSubmit: assertPeerIds('allowSubmit', init.allowSubmit ?? repo?.config.allowSubmit ?? []),
     ...(repo === undefined ? {} : { repo }),
     ...(init.logger === undefined ? {} : { logger: init.logger })
   }
@@ -224,6 +252,9 @@ function checkGiven(init: MeshNodeInit): void {
   if (init.swarmKey !== undefined) assertSwarmKey(init.swarmKey)
   if (init.labels !== undefined) assertLabels(init.labels)
   if (init.slots !== undefined) assertCount('slots', init.slots)
+  if (init.limits !== undefined) resolveLimits(init.limits)
+  if (init.allowPeers !== undefined) assertPeerIds('allowPeers', init.allowPeers)
+  if (init.allowSubmit !== undefined) assertPeerIds('allowSubmit', init.allowSubmit)
   checkAdverts(init.adverts ?? {})
   resolveStoreInit(init.store ?? {}, init.dataDir !== undefined)
   resolveTasksInit(init.tasks ?? {})

@@ -16,6 +16,7 @@ import { classifyDialError } from '../net/dial-errors.js'
 import type { MeshLibp2p } from '../net/host.js'
 import { encodeInvite, MAX_INVITE_ADDRS } from '../net/invite.js'
 import type { DialFailedDetail } from '../net/keeper.js'
+import type { Limits } from '../repo/limits.js'
 import { acquireLock, releaseLock } from '../repo/lock.js'
 import type { Repo } from '../repo/repo.js'
 import type { MapHandle, TaskHandle } from '../scheduler/handle.js'
@@ -53,6 +54,7 @@ export interface MeshNodeParts {
   libp2p: MeshLibp2p
   store: BlockStore
   tasks: TaskService
+  limits: Limits
   metrics?: MeshMetrics
   repo?: Repo
 }
@@ -76,6 +78,8 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
   readonly tasks: TaskService
   /** libp2p's and mycel's metrics, unless the node was made without (`metrics: false`). */
   readonly metrics?: MeshMetrics
+  /** What the node lets its peers and API clients do (see `Limits`). */
+  readonly limits: Limits
   private readonly swarmKey: Uint8Array
   private readonly log: Logger
   private startedAt = 0
@@ -90,6 +94,7 @@ export class MeshNode extends TypedEventEmitter<MeshNodeEvents> implements Start
     this.store = parts.store
     this.tasks = parts.tasks
     this.metrics = parts.metrics
+    this.limits = parts.limits
     this.log = parts.libp2p.logger.forComponent('mycel:node')
 
     this.libp2p.addEventListener('peer:connect', (evt) => {

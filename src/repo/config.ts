@@ -15,6 +15,7 @@ import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertReplicas, DEFAULT_REPLICAS, parseBytes } from '../store/init.js'
+import { assertPeerIds, DEFAULT_LIMITS, type Limits, resolveLimits } from './limits.js'
 
 export interface RepoConfig {
   /** The mesh this node belongs to. */
@@ -42,6 +43,12 @@ export interface RepoConfig {
    * threads; a relative path is taken from the data directory.
    */
   tasks: string[]
+  /** Rates per peer and the memory of task handlers (see `limits.ts`); any left out take their default. */
+  limits: Limits
+  /** Peer ids that may be members; anyone else with the swarm key is disconnected. Empty: everyone. */
+  allowPeers: string[]
+  /** Peer ids whose tasks this node runs; a call for proposals from anyone else is refused. Empty: every member. */
+  allowSubmit: string[]
 }
 
 /** TCP port of a daemon's libp2p listener; WebSockets listen on the next one. */
@@ -59,7 +66,10 @@ export const DEFAULT_CONFIG = {
   storeQuota: '10GiB' as string | number,
   replicas: DEFAULT_REPLICAS,
   slots: null as number | null,
-  tasks: [] as string[]
+  tasks: [] as string[],
+  limits: DEFAULT_LIMITS,
+  allowPeers: [] as string[],
+  allowSubmit: [] as string[]
 } satisfies RepoConfig
 
 /**
@@ -88,7 +98,10 @@ export function parseConfig(value: unknown): RepoConfig {
     storeQuota: assertSize('storeQuota', raw.storeQuota ?? DEFAULT_CONFIG.storeQuota),
     replicas: assertReplicas(raw.replicas ?? DEFAULT_CONFIG.replicas),
     slots: raw.slots === undefined || raw.slots === null ? null : assertCount('slots', raw.slots),
-    tasks: assertPaths('tasks', raw.tasks ?? DEFAULT_CONFIG.tasks)
+    tasks: assertPaths('tasks', raw.tasks ?? DEFAULT_CONFIG.tasks),
+    limits: resolveLimits(raw.limits),
+    allowPeers: assertPeerIds('allowPeers', raw.allowPeers ?? []),
+    allowSubmit: assertPeerIds('allowSubmit', raw.allowSubmit ?? [])
   }
 }
 

@@ -9,7 +9,8 @@
  */
 import type { AbortOptions, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { MessageTooLargeError, RemoteError } from '../errors.js'
+import { MessageTooLargeError, RateLimitedError, RemoteError } from '../errors.js'
+import { type Rate, RateLimiter } from '../net/rate.js'
 import { Channel, type CloseReason } from './channel.js'
 import { STREAM_CLOSED } from './frames.js'
 
@@ -69,6 +70,20 @@ export interface RpcInit {
    * @default 64
    */
   maxInFlight?: number
+
+  /**
+   * Requests one peer may make a second, of every method together (`all`)
+   * and of single methods; more are refused with `RateLimitedError`.
+   *
+   * @default no limit
+   */
+  rateLimits?: RateLimits
+}
+
+/** Requests one peer may make: of all methods together, and of single methods. */
+export interface RateLimits {
+  all?: Rate
+  methods?: Record<string, Rate>
 }
 
 export interface RpcComponents {
@@ -103,6 +118,8 @@ export class Rpc {
   private readonly outbound = new Map<string, Channel>()
   private readonly opening = new Map<string, Promise<Channel>>()
   private readonly inbound = new Set<Channel>()
+  private readonly limitAll?: RateLimiter
+  private readonly limitMethods = new Map<string, RateLimiter>()
   private readonly counters: RpcStats = {
     sent: 0,
     failed: 0,
@@ -120,6 +137,12 @@ export class Rpc {
     this.timeout = init.timeout ?? DEFAULT_REQUEST_TIMEOUT
     this.idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
     this.maxInFlight = init.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
+    const { all, methods = {} } = init.rateLimits ?? {}
+    this.limitAll = all === undefined ? undefined : new RateLimiter(all)
+
+    for (const [method, rate] of Object.entries(methods)) {
+      this.limitMethods.set(method, new RateLimiter(rate))
+    }
   }
 
   async start(): Promise<void> {
@@ -277,6 +300,8 @@ export class Rpc {
       throw new RemoteError('UnknownMethod', `no method ${JSON.stringify(method.slice(0, 40))}`)
     }
 
+    this.checkRate(peer, method)
+
     try {
       const answer = await handler(body, { peer, signal })
       this.counters.served[method] = (this.counters.served[method] ?? 0) + 1
@@ -286,6 +311,28 @@ export class Rpc {
       this.refuse((err as Error).name)
       this.components.log.trace('refused %s from %p - %e', method, peer, err)
       throw err
+    }
+  }
+
+  /**
+   * Spends a token of the peer's budgets, for all methods and for this one.
+   *
+   * @throws {RateLimitedError} naming the limit, when a budget is spent
+   */
+  private checkRate(peer: PeerId, method: string): void {
+    const key = peer.toString()
+    const now = Date.now()
+    const methodLimit = this.limitMethods.get(method)
+    const over =
+      this.limitAll?.take(key, now) === false
+        ? `${this.limitAll.rate.perSecond} requests`
+        : methodLimit?.take(key, now) === false
+          ? `${methodLimit.rate.perSecond} ${method} requests`
+          : undefined
+
+    if (over !== undefined) {
+      this.refuse('RateLimitedError')
+      throw new RateLimitedError(`rate limited: at most ${over} a second from one peer`)
     }
   }
 

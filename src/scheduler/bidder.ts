@@ -11,6 +11,12 @@
  * node deep in work bids a start delay that says so. A quarter of that is
  * kept for tasks whose inputs the node holds, so that bids for work it
  * would have to fetch data for do not crowd out the work that is local.
+ *
+ * When the node is full and another submitter asks, the open bids
+ * (reservations not yet awarded) of any submitter holding more than half
+ * of it give way, newest first, down to half: a member that floods calls
+ * for proposals and never awards them cannot keep every other submitter
+ * from a bid, and a lone submitter still fills the whole node.
  */
 import { RunTimes, startDelay } from './estimates.js'
 import { type NodeOffer, unmet } from './needs.js'
@@ -89,6 +95,10 @@ export class Bidder<T> {
   private readonly ttl: number
   /** Slot units reserved, queued and running. */
   private committed = 0
+  /** Slot units each submitter's open bids reserve. */
+  private readonly reservedBy = new Map<string, number>()
+  /** Slot units one submitter's open bids keep when another submitter needs room. */
+  private readonly fairShare: number
   private busySlots = 0
   private busyGpu = 0
   private queuedSlots = 0
@@ -98,6 +108,7 @@ export class Bidder<T> {
     this.gpu = init.gpu
     this.limit = init.slots * (1 + (init.queueDepth ?? DEFAULT_QUEUE_DEPTH))
     this.ttl = init.reservationTtl ?? DEFAULT_RESERVATION_TTL
+    this.fairShare = Math.max(init.slots, Math.floor(this.limit / 2))
   }
 
   /** Sets the GPUs this node has, once they are known. */
@@ -168,6 +179,7 @@ export class Bidder<T> {
       return { reason: 'the reservation expired' }
     }
 
+    this.unreserve(held)
     held.state = 'queued'
     held.award = award
     this.queuedSlots += held.needs.slots
@@ -377,7 +389,10 @@ export class Bidder<T> {
     const limit =
       offer.fetchBytes === 0 ? this.limit : Math.max(this.slots, Math.floor(this.limit * 0.75))
 
-    if (this.committed + offer.needs.slots > limit) {
+    if (
+      this.committed + offer.needs.slots > limit &&
+      !this.makeRoom(submitter, this.committed + offer.needs.slots - limit)
+    ) {
       return {
         refusal: `busy: ${this.busySlots} of ${this.slots} slots running and the queue is full`
       }
@@ -396,6 +411,7 @@ export class Bidder<T> {
     }
     this.held.set(key(submitter, offer.id), held)
     this.committed += offer.needs.slots
+    this.reservedBy.set(submitter, (this.reservedBy.get(submitter) ?? 0) + offer.needs.slots)
 
     return {
       bid: {
@@ -405,6 +421,45 @@ export class Bidder<T> {
         expires: this.ttl
       }
     }
+  }
+
+  /**
+   * Drops the newest open bids of other submitters that hold more than
+   * their fair share, until `needed` slot units are free; whether they are.
+   */
+  private makeRoom(asker: string, needed: number): boolean {
+    const greedy = [...this.reservedBy].filter(
+      ([s, units]) => s !== asker && units > this.fairShare
+    )
+
+    if (greedy.length === 0) {
+      return false
+    }
+
+    const over = new Map(greedy.map(([s, units]) => [s, units - this.fairShare]))
+    let freed = 0
+
+    for (const held of [...this.held.values()].reverse()) {
+      const excess = over.get(held.submitter) ?? 0
+
+      if (held.state !== 'reserved' || excess <= 0) continue
+
+      over.set(held.submitter, excess - held.needs.slots)
+      freed += held.needs.slots
+      this.drop(held)
+
+      if (freed >= needed) return true
+    }
+
+    return freed >= needed
+  }
+
+  /** Takes an open bid off its submitter's reserved units. */
+  private unreserve(held: Held<T>): void {
+    const left = (this.reservedBy.get(held.submitter) ?? 0) - held.needs.slots
+
+    if (left > 0) this.reservedBy.set(held.submitter, left)
+    else this.reservedBy.delete(held.submitter)
   }
 
   private drop(held: Held<T>): void {
@@ -417,7 +472,9 @@ export class Bidder<T> {
     this.held.delete(k)
     this.committed -= held.needs.slots
 
-    if (held.state === 'queued') {
+    if (held.state === 'reserved') {
+      this.unreserve(held)
+    } else if (held.state === 'queued') {
       this.queue.delete(held)
       this.queuedSlots -= held.needs.slots
     } else if (held.state === 'running') {

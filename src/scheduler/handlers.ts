@@ -24,6 +24,8 @@ export interface HandlersInit {
   modules: readonly string[]
   /** Whether to offer the built-in kinds. */
   builtins: boolean
+  /** Heap a thread may grow to, in MiB; past it the thread ends and its task fails. */
+  memory?: number
   log: Logger
 }
 
@@ -49,7 +51,14 @@ export class Handlers {
     const modules = [...(init.builtins ? [BUILTIN_THREAD_MODULE] : []), ...init.modules]
 
     if (modules.length > 0 && init.threads > 0) {
-      this.pool = new WorkerPool({ size: init.threads, modules, log: init.log.newScope('pool') })
+      this.pool = new WorkerPool({
+        size: init.threads,
+        modules,
+        ...(init.memory === undefined
+          ? {}
+          : { resourceLimits: { maxOldGenerationSizeMb: init.memory } }),
+        log: init.log.newScope('pool')
+      })
     }
 
     if (init.builtins) {

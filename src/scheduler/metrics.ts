@@ -92,7 +92,12 @@ export function registerTaskMetrics(
       (s) => s.worker.refusals
     ],
     ['mycel_scheduler_awards_total', 'Awards this node took', (s) => s.worker.awards],
-    ['mycel_scheduler_declined_total', 'Awards this node declined', (s) => s.worker.declined]
+    ['mycel_scheduler_declined_total', 'Awards this node declined', (s) => s.worker.declined],
+    [
+      'mycel_scheduler_not_allowed_total',
+      'Calls for proposals and awards refused: their sender may not submit to this node',
+      (s) => s.worker.notAllowed
+    ]
   ])
 
   metrics.registerCounterGroup('mycel_scheduler_ran_total', {

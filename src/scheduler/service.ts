@@ -4,7 +4,10 @@ import type { CID } from 'multiformats/cid'
 import type { Slots } from '../adverts/pb/advert.js'
 import type { MeshView, ViewEntry } from '../adverts/view.js'
 import { TaskNotFoundError } from '../errors.js'
+import { allowListOf } from '../net/allow-list.js'
+import { perSecond } from '../net/rate.js'
 import { protocolId } from '../net/wire-names.js'
+import type { Limits } from '../repo/limits.js'
 import { type Handler, Rpc, type RpcStats } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
 import { Bidder } from './bidder.js'
@@ -51,6 +54,10 @@ export interface TaskServiceParts {
   labels: Record<string, string>
   /** GPUs this node has (found some time after start). */
   gpu(): number
+  /** Rates per peer on the task protocol, and the memory of handler threads. */
+  limits?: Pick<Limits, 'cfpPerSecond' | 'taskRequestsPerSecond' | 'handlerMemory'>
+  /** Peer ids whose tasks this node runs; every member when empty or left out. */
+  allowSubmit?: readonly string[]
 }
 
 /** One item of `map`: the task's arguments and inputs; a CID alone is the task's one input. */
@@ -93,6 +100,7 @@ export class TaskService {
         threads: parts.slots,
         modules: this.init.modules,
         builtins: this.init.builtins,
+        ...(parts.limits === undefined ? {} : { memory: parts.limits.handlerMemory }),
         log: this.log
       },
       () => parts.adverts.setKinds(this.handlers.kinds())
@@ -134,6 +142,9 @@ export class TaskService {
       // times a second, and those who hand this node work hear of it in answers
       onLoad: (load) => parts.adverts.setSlots(load, { soon: false }),
       heartbeatInterval: this.init.heartbeatInterval,
+      ...((parts.allowSubmit?.length ?? 0) === 0
+        ? {}
+        : { maySubmit: allowListOf(parts.allowSubmit ?? [], components.peerId.toString()) }),
       log: this.log.newScope('worker')
     })
     const tally = new KindTally()
@@ -168,7 +179,15 @@ export class TaskService {
       {
         protocol: protocolId(parts.mesh, 'tasks'),
         maxMessageBytes: MAX_TASK_MESSAGE,
-        handlers: this.served
+        handlers: this.served,
+        ...(parts.limits === undefined
+          ? {}
+          : {
+              rateLimits: {
+                all: perSecond(parts.limits.taskRequestsPerSecond),
+                methods: { cfp: perSecond(parts.limits.cfpPerSecond) }
+              }
+            })
       }
     )
     parts.view.addEventListener('peer:left', (evt) => {

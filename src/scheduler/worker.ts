@@ -41,8 +41,13 @@ export interface WorkerParts {
   /** Called when slots or the queue change, for the adverts. */
   onLoad(load: { busy: number; queued: number }): void
   heartbeatInterval: number
+  /** Whether this node runs tasks of `submitter`'s; everyone's when left out. */
+  maySubmit?: (submitter: string) => boolean
   log: Logger
 }
+
+/** Why a call for proposals or an award from a peer not on `allowSubmit` is refused. */
+export const NOT_ALLOWED_TO_SUBMIT = 'not allowed to submit'
 
 /** What an award holds until the task runs. */
 export interface Awarded {
@@ -58,6 +63,8 @@ export interface WorkerStats {
   declined: number
   completed: number
   failed: number
+  /** Calls for proposals and awards refused because their sender may not submit here. */
+  notAllowed: number
 }
 
 export class TaskWorker {
@@ -74,7 +81,8 @@ export class TaskWorker {
     awards: 0,
     declined: 0,
     completed: 0,
-    failed: 0
+    failed: 0,
+    notAllowed: 0
   }
 
   constructor(parts: WorkerParts) {
@@ -112,11 +120,19 @@ export class TaskWorker {
 
     return {
       cfp: async (body, { peer }) => {
+        const submitter = peer.toString()
         const offers = readOffers(body).map((offer) => ({
           ...offer,
           fetchBytes: fetchBytes(this.parts.store, offer.inputs)
         }))
-        const answers = bidder.propose(peer.toString(), offers, this.parts.self(), Date.now())
+
+        const allowed = this.parts.maySubmit?.(submitter) !== false
+
+        if (!allowed) this.counters.notAllowed++
+
+        const answers = allowed
+          ? bidder.propose(submitter, offers, this.parts.self(), Date.now())
+          : offers.map(() => ({ refusal: NOT_ALLOWED_TO_SUBMIT }))
         this.loadChanged()
 
         return Proposals.encode({
@@ -211,6 +227,12 @@ export class TaskWorker {
     now: number
   ): { accepted: true } | { reason: string } {
     const { bidder } = this.parts
+
+    if (this.parts.maySubmit?.(submitter) === false) {
+      this.counters.notAllowed++
+      return { reason: NOT_ALLOWED_TO_SUBMIT }
+    }
+
     const holding = bidder.get(submitter, task.id)?.award?.attempt
 
     if (holding !== undefined && holding !== attempt) {

@@ -8,6 +8,7 @@ import type { CID } from 'multiformats/cid'
 import type { Store } from '../adverts/pb/advert.js'
 import type { MeshView } from '../adverts/view.js'
 import { StoreFullError } from '../errors.js'
+import { perSecond } from '../net/rate.js'
 import { protocolId } from '../net/wire-names.js'
 import { Rpc, type RpcStats } from '../rpc/index.js'
 import { blockCid, DAG_CBOR } from './block.js'
@@ -83,6 +84,8 @@ export interface BlockStoreParts {
   datastore: Datastore
   /** Whether blocks live on disk (a data directory) or in memory. */
   onDisk: boolean
+  /** Requests one peer may send a second on the block protocol; twice as many at once. */
+  requestsPerSecond?: number
 }
 
 export class BlockStore {
@@ -136,6 +139,9 @@ export class BlockStore {
         // each answer may hold a block: this bounds what one stream can make the node hold
         maxInFlight: BLOCK_REQUESTS_IN_FLIGHT,
         idleTimeout: this.init.streamIdleTimeout,
+        ...(parts.requestsPerSecond === undefined
+          ? {}
+          : { rateLimits: { all: perSecond(parts.requestsPerSecond) } }),
         handlers: blockHandlers({
           local: this.local,
           sessions: this.sessions,

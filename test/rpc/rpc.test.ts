@@ -91,6 +91,38 @@ describe('Rpc', { timeout: 2_000 }, () => {
     expect(client.stats()).toMatchObject({ sent: 3, failed: 3 })
   })
 
+  it('refuses a peer past its rate, per method and in all, as RateLimitedError', async () => {
+    const { client, server } = await connect(
+      { cfp: async (body) => body, award: async (body) => body },
+      {
+        rateLimits: {
+          all: { perSecond: 1, burst: 6 },
+          methods: { cfp: { perSecond: 1, burst: 2 } }
+        }
+      }
+    )
+    const outcomes: string[] = []
+
+    for (const method of ['cfp', 'cfp', 'cfp', 'award', 'award', 'award', 'award', 'award']) {
+      const answer = await client.request(PEER, method, bytes('x')).then(
+        () => 'served',
+        (err: { code?: string; message: string }) => `${err.code}: ${err.message}`
+      )
+      outcomes.push(answer)
+    }
+
+    expect(outcomes.slice(0, 2)).toEqual(['served', 'served'])
+    expect(outcomes[2]).toBe(
+      'RateLimitedError: rate limited: at most 1 cfp requests a second from one peer'
+    )
+    expect(outcomes.slice(3, 6)).toEqual(['served', 'served', 'served'])
+    expect(outcomes[6]).toBe(
+      'RateLimitedError: rate limited: at most 1 requests a second from one peer'
+    )
+    expect(server.stats().refused).toEqual({ RateLimitedError: 3 })
+    expect(server.stats().served).toEqual({ cfp: 2, award: 3 })
+  })
+
   it('sends a request once more on a fresh stream when its reused stream closes under it', async () => {
     let calls = 0
     const { client, inbound } = await connect({

@@ -301,6 +301,27 @@ describe('Bidder', () => {
       expect(b.room).toBe(0)
     })
 
+    it("lets a second submitter bid on a node one submitter's open bids fill, down to half", () => {
+      const b = bidder({ slots: 1, queueDepth: 7 })
+
+      for (let i = 0; i < 8; i++) bidOf(ask(b, offer(`m${i}`), 0, 'mallory'))
+      expect(b.room).toBe(0)
+
+      // the newest of mallory's bids give way, never more than down to half the node
+      for (let i = 0; i < 4; i++) bidOf(ask(b, offer(`a${i}`), 1, 'alice'))
+      expect(refusalOf(ask(b, offer('a4'), 1, 'alice'))).toMatch(/^busy/)
+      expect(b.award('mallory', 'm7', 'award', 2)).toEqual({ reason: 'no open bid for this task' })
+      expect(b.award('mallory', 'm0', 'award', 2)).toEqual({ accepted: true })
+      expect(b.award('alice', 'a0', 'award', 2)).toEqual({ accepted: true })
+    })
+
+    it('lets a lone submitter fill the whole node', () => {
+      const b = bidder({ slots: 1, queueDepth: 7 })
+
+      for (let i = 0; i < 8; i++) bidOf(ask(b, offer(`a${i}`), 0, 'alice'))
+      expect(refusalOf(ask(b, offer('a8'), 0, 'alice'))).toMatch(/^busy/)
+    })
+
     it('still takes a slot of fetching work when the queue is too short to keep a quarter of', () => {
       const b = bidder({ slots: 2, queueDepth: 0 })
 

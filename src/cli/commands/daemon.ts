@@ -37,6 +37,8 @@ interface DaemonOptions {
   logLevel?: LogLevel
   logFormat?: LogFormat
   metricsPublic?: boolean
+  allowPeer: string[]
+  allowSubmit: string[]
 }
 
 /** The options `daemon` and `join` share. */
@@ -85,6 +87,20 @@ function daemonOptions(cmd: Command): Command {
       parseLogFormat
     )
     .option('--metrics-public', 'serve /metrics without the API token, for a Prometheus scraper')
+    .option(
+      '--allow-peer <peer id>',
+      'a peer that may be a member (repeatable); anyone else with the swarm key is refused ' +
+        '(default from config: every holder of the key)',
+      collect,
+      []
+    )
+    .option(
+      '--allow-submit <peer id>',
+      'a peer whose tasks this node runs (repeatable); others are refused with ' +
+        '"not allowed to submit" (default from config: every member)',
+      collect,
+      []
+    )
 }
 
 /** Adds `mycel daemon` and `mycel join <token>`. */
@@ -123,6 +139,8 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
     dataDir,
     ...(logger === undefined ? {} : { logger }),
     ...(options.metricsPublic === true ? { metricsPublic: true } : {}),
+    ...(options.allowPeer.length > 0 ? { allowPeers: options.allowPeer } : {}),
+    ...(options.allowSubmit.length > 0 ? { allowSubmit: options.allowSubmit } : {}),
     ...(options.mdns === undefined ? {} : { mdns: options.mdns }),
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     ...(options.bootstrap.length > 0 ? { bootstrap: options.bootstrap } : {}),
@@ -170,6 +188,7 @@ async function runDaemon(dataDir: string, options: DaemonOptions, join?: string)
     print('', 'to add a machine: run `mycel invite` and run the line it prints on that machine', '')
   }
 
+  reportExposedApi(daemon)
   reportForeignPeers(daemon)
   reportIsolation(daemon, join !== undefined || options.bootstrap.length > 0)
   await untilSignal()
@@ -240,6 +259,24 @@ function reportIsolation(daemon: Daemon, toldWhom: boolean): void {
       )
     }
   }, ISOLATION_WARNING).unref()
+}
+
+/** Warns when the API listens where other machines can reach it. */
+function reportExposedApi(daemon: Daemon): void {
+  const host = new URL(daemon.api.url).hostname.replace(/^\[|\]$/g, '')
+
+  if (!isLoopback(host)) {
+    note(
+      `warning: the API listens on ${daemon.api.url}, which other machines can reach: whoever ` +
+        'has the token in api.json can run tasks and read and write data there. Keep it on ' +
+        '127.0.0.1 unless that is meant.'
+    )
+  }
+}
+
+/** Whether an address is this machine's own, reachable from nowhere else. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host)
 }
 
 /** Says once per peer when a peer refuses us for holding another swarm key. */
