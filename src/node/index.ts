@@ -68,7 +68,8 @@ export async function createMeshNode(init: MeshNodeInit = {}): Promise<MeshNode>
         repo === undefined ? new MemoryBlockstore() : new FsBlockstore(join(repo.dir, 'blocks')),
       datastore: resolved.datastore,
       onDisk: repo !== undefined,
-      requestsPerSecond: resolved.limits.blockRequestsPerSecond
+      requestsPerSecond: resolved.limits.blockRequestsPerSecond,
+      streamsPerConnection: resolved.limits.streamsPerConnection
     },
     resolved.store
   )

@@ -200,6 +200,7 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
   const bootstrap = assertBootstrap([
     ...new Set([...(init.bootstrap ?? repo?.config.bootstrap ?? []), ...(invite?.addrs ?? [])])
   ])
+  const limits = resolveLimits({ ...repo?.config.limits, ...init.limits })
   const target = assertCount(
     'targetConnections',
     init.targetConnections ?? repo?.config.targetConnections ?? DEFAULT_TARGET_CONNECTIONS
@@ -229,6 +230,7 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
     datastore: init.datastore ?? (await repo?.openDatastore()) ?? new MemoryDatastore(),
     store: resolveStoreInit(
       {
+        streamIdleTimeout: limits.streamIdleTimeout,
         ...(repo === undefined
           ? {}
           : { quota: repo.config.storeQuota, replicas: repo.config.replicas }),
@@ -237,7 +239,7 @@ export async function resolveInit(init: MeshNodeInit): Promise<ResolvedInit> {
       repo !== undefined
     ),
     tasks: init.tasks ?? {},
-    limits: resolveLimits({ ...repo?.config.limits, ...init.limits }),
+    limits,
     allowPeers: assertPeerIds('allowPeers', init.allowPeers ?? repo?.config.allowPeers ?? []),
     allowSubmit: assertPeerIds('allowSubmit', init.allowSubmit ?? repo?.config.allowSubmit ?? []),
     ...(repo === undefined ? {} : { repo }),

@@ -24,6 +24,10 @@ export interface Limits {
   apiRequestsPerSecond: number
   /** Heap a task handler's worker thread may grow to, in MiB; past it the thread is ended. */
   handlerMemory: number
+  /** Streams of one protocol (tasks, blocks) a peer may hold open to this node per connection. */
+  streamsPerConnection: number
+  /** How long a task or block stream may go unused before it is closed, in ms. */
+  streamIdleTimeout: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -31,7 +35,9 @@ export const DEFAULT_LIMITS: Limits = {
   taskRequestsPerSecond: 10_000,
   blockRequestsPerSecond: 10_000,
   apiRequestsPerSecond: 2_000,
-  handlerMemory: 2_048
+  handlerMemory: 2_048,
+  streamsPerConnection: 4,
+  streamIdleTimeout: 30_000
 }
 
 /** Most peer ids an allow-list holds. */

@@ -72,6 +72,14 @@ export interface RpcInit {
   maxInFlight?: number
 
   /**
+   * Streams of this protocol one peer may open to this node per connection;
+   * libp2p resets those past it.
+   *
+   * @default 4
+   */
+  maxInboundStreams?: number
+
+  /**
    * Requests one peer may make a second, of every method together (`all`)
    * and of single methods; more are refused with `RateLimitedError`.
    *
@@ -115,6 +123,7 @@ export class Rpc {
   private readonly timeout: number
   private readonly idleTimeout: number
   private readonly maxInFlight: number
+  private readonly maxInboundStreams: number
   private readonly outbound = new Map<string, Channel>()
   private readonly opening = new Map<string, Promise<Channel>>()
   private readonly inbound = new Set<Channel>()
@@ -137,6 +146,7 @@ export class Rpc {
     this.timeout = init.timeout ?? DEFAULT_REQUEST_TIMEOUT
     this.idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
     this.maxInFlight = init.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
+    this.maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
     const { all, methods = {} } = init.rateLimits ?? {}
     this.limitAll = all === undefined ? undefined : new RateLimiter(all)
 
@@ -149,7 +159,7 @@ export class Rpc {
     await this.components.registrar.handle(
       this.protocol,
       (stream, connection) => this.accept(stream, connection.remotePeer),
-      { maxInboundStreams: DEFAULT_MAX_INBOUND_STREAMS, maxOutboundStreams: 4 }
+      { maxInboundStreams: this.maxInboundStreams, maxOutboundStreams: 4 }
     )
     this.running = true
   }

@@ -55,7 +55,14 @@ export interface TaskServiceParts {
   /** GPUs this node has (found some time after start). */
   gpu(): number
   /** Rates per peer on the task protocol, and the memory of handler threads. */
-  limits?: Pick<Limits, 'cfpPerSecond' | 'taskRequestsPerSecond' | 'handlerMemory'>
+  limits?: Pick<
+    Limits,
+    | 'cfpPerSecond'
+    | 'taskRequestsPerSecond'
+    | 'handlerMemory'
+    | 'streamsPerConnection'
+    | 'streamIdleTimeout'
+  >
   /** Peer ids whose tasks this node runs; every member when empty or left out. */
   allowSubmit?: readonly string[]
 }
@@ -183,6 +190,8 @@ export class TaskService {
         ...(parts.limits === undefined
           ? {}
           : {
+              maxInboundStreams: parts.limits.streamsPerConnection,
+              idleTimeout: parts.limits.streamIdleTimeout,
               rateLimits: {
                 all: perSecond(parts.limits.taskRequestsPerSecond),
                 methods: { cfp: perSecond(parts.limits.cfpPerSecond) }

@@ -86,6 +86,8 @@ export interface BlockStoreParts {
   onDisk: boolean
   /** Requests one peer may send a second on the block protocol; twice as many at once. */
   requestsPerSecond?: number
+  /** Streams of the block protocol one peer may hold open per connection. */
+  streamsPerConnection?: number
 }
 
 export class BlockStore {
@@ -139,6 +141,9 @@ export class BlockStore {
         // each answer may hold a block: this bounds what one stream can make the node hold
         maxInFlight: BLOCK_REQUESTS_IN_FLIGHT,
         idleTimeout: this.init.streamIdleTimeout,
+        ...(parts.streamsPerConnection === undefined
+          ? {}
+          : { maxInboundStreams: parts.streamsPerConnection }),
         ...(parts.requestsPerSecond === undefined
           ? {}
           : { rateLimits: { all: perSecond(parts.requestsPerSecond) } }),
