@@ -48,6 +48,8 @@ export interface ChannelInit {
   serve?: Serve
   log: Logger
   onClose(channel: Channel, reason: CloseReason): void
+  /** Told of each request the channel itself refuses (`BusyError`), for the counts. */
+  onRefused?(code: string): void
 }
 
 interface Pending {
@@ -213,11 +215,14 @@ export class Channel {
       return
     }
 
-    this.disarmIdle()
+    // only whole frames count as use: a peer that trickles bytes of a frame
+    // it never finishes is idle (a large frame has the whole timeout to arrive)
+    let framed = false
 
     try {
       for (const piece of pieces(data)) {
         for (const buf of this.decoder.decode(piece)) {
+          framed = true
           this.dispatch(Frame.decode(buf))
 
           if (this.closeReason !== undefined) {
@@ -230,7 +235,7 @@ export class Channel {
       return
     }
 
-    if (this.busy === 0) {
+    if (framed && this.busy === 0) {
       this.armIdle()
     }
   }
@@ -283,6 +288,7 @@ export class Channel {
     }
 
     if (this.serving.size >= this.init.maxInFlight) {
+      this.init.onRefused?.('BusyError')
       this.answerError(frame.id, 'BusyError', `more than ${this.init.maxInFlight} requests at once`)
       return
     }

@@ -72,8 +72,9 @@ export interface RpcInit {
   maxInFlight?: number
 
   /**
-   * Streams of this protocol one peer may open to this node per connection;
-   * libp2p resets those past it.
+   * Streams of this protocol one peer may hold open to this node: libp2p
+   * resets those past it on one connection, and this node those past it
+   * over all the peer's connections together (counted as `TooManyStreams`).
    *
    * @default 4
    */
@@ -127,6 +128,8 @@ export class Rpc {
   private readonly outbound = new Map<string, Channel>()
   private readonly opening = new Map<string, Promise<Channel>>()
   private readonly inbound = new Set<Channel>()
+  /** Inbound streams open, by peer. */
+  private readonly inboundOf = new Map<string, number>()
   private readonly limitAll?: RateLimiter
   private readonly limitMethods = new Map<string, RateLimiter>()
   private readonly counters: RpcStats = {
@@ -275,6 +278,17 @@ export class Rpc {
   }
 
   private accept(stream: Stream, peer: PeerId): void {
+    const key = peer.toString()
+    const open = this.inboundOf.get(key) ?? 0
+
+    // libp2p caps streams per connection; a peer with several connections is capped here
+    if (open >= this.maxInboundStreams) {
+      this.refuse('TooManyStreams')
+      stream.abort(new Error(`more than ${this.maxInboundStreams} ${this.protocol} streams`))
+      return
+    }
+
+    this.inboundOf.set(key, open + 1)
     const channel = new Channel({
       stream,
       peer,
@@ -284,9 +298,13 @@ export class Rpc {
       sendTimeout: this.timeout,
       log: this.components.log,
       serve: (method, body, signal) => this.serve(peer, method, body, signal),
+      onRefused: (code) => this.refuse(code),
       onClose: (closed, reason) => {
         this.count(reason)
         this.inbound.delete(closed)
+        const left = (this.inboundOf.get(key) ?? 1) - 1
+        if (left > 0) this.inboundOf.set(key, left)
+        else this.inboundOf.delete(key)
 
         if (reason !== 'closed' && reason !== 'stopped') {
           this.components.log('closed a %s stream from %p: %s', this.protocol, peer, reason)

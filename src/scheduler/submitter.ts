@@ -225,9 +225,10 @@ export class Submitter {
   private take(from: string, report: Report): { accepted: boolean; reason: string } {
     const record = this.records.get(report.id)
 
-    if (record === undefined || ![...record.awardedTo.values()].includes(from)) {
+    // a report counts only from the peer the attempt it names was awarded to
+    if (record === undefined || record.awardedTo.get(report.attempt) !== from) {
       this.counters.refusedReports++
-      return { accepted: false, reason: 'this task was not awarded to you' }
+      return { accepted: false, reason: 'this attempt of the task was not awarded to you' }
     }
 
     if (

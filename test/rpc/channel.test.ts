@@ -4,7 +4,7 @@ import { within } from '../helpers/wait.js'
 import { bytes, rejection, rig, sleep, stuck, text } from './fixtures.js'
 
 describe('Channel', { timeout: 2_000 }, () => {
-  const { connect } = rig()
+  const { connect, streams, channel } = rig()
 
   it('answers requests in flight on one stream, each with its own answer, in any order', async () => {
     const count = 6
@@ -121,14 +121,15 @@ describe('Channel', { timeout: 2_000 }, () => {
     expect(mostRunning).toBe(2)
   })
 
-  it("answers BusyError for requests past the serving side's maxInFlight", async () => {
+  it("answers BusyError for requests past the serving side's maxInFlight, and counts it", async () => {
+    const refused: string[] = []
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => {
       release = resolve
     })
     const { requester } = await connect({
       requester: { maxInFlight: 4 },
-      server: { maxInFlight: 1 },
+      server: { maxInFlight: 1, onRefused: (code) => refused.push(code) },
       serve: async (_, body) => {
         await held
         return body
@@ -145,6 +146,7 @@ describe('Channel', { timeout: 2_000 }, () => {
         message: 'more than 1 requests at once'
       })
     }
+    expect(refused).toEqual(['BusyError', 'BusyError'])
     release()
     expect(text(await first!)).toBe('a')
   })
@@ -191,6 +193,22 @@ describe('Channel', { timeout: 2_000 }, () => {
 
     expect(await server.closed).toBe('idle')
     expect(await within(requester.closed, 500, 'the requesting side did not close')).toBe('reset')
+  })
+
+  it("takes a stream whose peer trickles bytes of a frame it never finishes as 'idle'", async () => {
+    const [outbound, inbound] = await streams()
+    const server = channel(inbound, { idleTimeout: 300, serve: async (_, body) => body })
+    const started = Date.now()
+    // a length prefix of 1,000 bytes, then one byte of the frame every 50 ms
+    outbound.send(Uint8Array.of(0xe8, 0x07))
+    const trickle = setInterval(() => outbound.send(Uint8Array.of(1)), 50)
+
+    try {
+      expect(await within(server.closed, 1_500, 'the trickling stream stayed open')).toBe('idle')
+      expect(Date.now() - started).toBeLessThan(1_000)
+    } finally {
+      clearInterval(trickle)
+    }
   })
 
   it('keeps a stream open past idleTimeout while a request on it is served', async () => {

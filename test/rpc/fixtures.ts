@@ -28,7 +28,10 @@ export const LIMITS = {
 } satisfies Partial<ChannelInit>
 
 export type Settings = Partial<
-  Pick<ChannelInit, 'maxMessageBytes' | 'maxInFlight' | 'idleTimeout' | 'sendTimeout' | 'serve'>
+  Pick<
+    ChannelInit,
+    'maxMessageBytes' | 'maxInFlight' | 'idleTimeout' | 'sendTimeout' | 'serve' | 'onRefused'
+  >
 >
 
 /** One end of a stream with a channel on it, and every reason its `onClose` gave. */

@@ -123,6 +123,40 @@ describe('Rpc', { timeout: 2_000 }, () => {
     expect(server.stats().served).toEqual({ cfp: 2, award: 3 })
   })
 
+  it('takes at most maxInboundStreams streams from one peer, over all its connections', async () => {
+    let accept: StreamHandler | undefined
+    const server = new Rpc(
+      {
+        registrar: {
+          handle: async (_, handler) => {
+            accept = handler
+          },
+          unhandle: async () => {}
+        },
+        connectionManager: {
+          openConnection: async () => {
+            throw new Error('the server dials no one')
+          }
+        },
+        log
+      },
+      { protocol: PROTOCOL, handlers: {}, maxInboundStreams: 2 }
+    )
+    await server.start()
+    started.push(server)
+    // each stream as if on a connection of its own
+    const served: Stream[] = []
+
+    for (let i = 0; i < 3; i++) {
+      const [, inbound] = await streams()
+      served.push(inbound)
+      await accept?.(inbound, { remotePeer: PEER } as unknown as Connection)
+    }
+
+    expect(served.map((stream) => stream.status)).toEqual(['open', 'open', 'aborted'])
+    expect(server.stats().refused).toEqual({ TooManyStreams: 1 })
+  })
+
   it('sends a request once more on a fresh stream when its reused stream closes under it', async () => {
     let calls = 0
     const { client, inbound } = await connect({

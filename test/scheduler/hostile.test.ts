@@ -112,7 +112,7 @@ describe('the task protocol under bad input', () => {
       )
       expect(ReportAcks.decode(answer.body).acks[0]).toMatchObject({
         accepted: false,
-        reason: 'this task was not awarded to you'
+        reason: 'this attempt of the task was not awarded to you'
       })
     }
 

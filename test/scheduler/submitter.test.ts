@@ -205,6 +205,20 @@ describe('Submitter', () => {
 
     expect(submitter.stats()).toMatchObject({ completed: 1, duplicates: 0 })
   })
+  it('refuses a result that names an attempt not awarded to its sender', async () => {
+    const w = await worker(['echo'])
+    const submitter = submitterOf([w])
+    started.push(submitter)
+    const record: TaskRecord = submitter.submit(spec('echo', 'held'))
+    await expect.poll(() => record.state).toBe('awarded')
+
+    w.running.set('held', record.attempt + 1)
+    await finish(submitter, w, 'held')
+
+    expect(record.state).toBe('awarded')
+    expect(submitter.stats()).toMatchObject({ refusedReports: 1, completed: 0 })
+  })
+
   it('sends a task held back for want of room once an advert shows room', async () => {
     const w = await worker(['echo'])
     w.running.set('elsewhere', 1)
