@@ -11,6 +11,7 @@
  */
 import type { Logger, PeerId, Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
+import * as varint from 'uint8-varint'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
 import { FrameWriter } from './frame-writer.js'
@@ -71,6 +72,8 @@ export class Channel {
   /** Requests waiting for one of the peer's `maxInFlight` slots. */
   private readonly queued: Array<() => void> = []
   private readonly decoder: LengthPrefixedDecoder
+  /** Bytes received that are not yet part of a whole frame. */
+  private unframed = 0
   private readonly init: ChannelInit
   private nextId = 1
   private idleTimer?: ReturnType<typeof setTimeout>
@@ -105,7 +108,10 @@ export class Channel {
     this.stream.addEventListener('remoteCloseWrite', () => {
       this.remoteDone = true
 
-      if (this.init.serve === undefined || this.serving.size === 0) {
+      // ended in the middle of a frame: it was never going to finish
+      if (this.unframed > 0) {
+        this.close('malformed', new Error(`the stream ended ${this.unframed} bytes into a frame`))
+      } else if (this.init.serve === undefined || this.serving.size === 0) {
         this.close('closed')
       }
     })
@@ -221,8 +227,11 @@ export class Channel {
 
     try {
       for (const piece of pieces(data)) {
+        this.unframed += piece.byteLength
+
         for (const buf of this.decoder.decode(piece)) {
           framed = true
+          this.unframed -= buf.byteLength + varint.encodingLength(buf.byteLength)
           this.dispatch(Frame.decode(buf))
 
           if (this.closeReason !== undefined) {
@@ -258,6 +267,12 @@ export class Channel {
     const pending = this.pending.get(frame.id)
 
     if (pending === undefined) {
+      // the serving side asks nothing on its stream, so an answer there was never asked for
+      if (this.init.serve !== undefined) {
+        this.close('protocol-error', new Error(`an answer (${frame.id}) to no request`))
+        return
+      }
+
       // an answer to a request that timed out: harmless, dropped
       this.init.log.trace('answer %d from %p matches no request', frame.id, this.peer)
       return

@@ -9,12 +9,12 @@ import {
   type StreamPairOptions,
   streamPair
 } from '@libp2p/utils'
-import * as varint from 'uint8-varint'
-import { Uint8ArrayList } from 'uint8arraylist'
 import { afterEach } from 'vitest'
 import { Channel, type ChannelInit, type CloseReason, type Serve } from '../../src/rpc/channel.js'
 import { pieces } from '../../src/rpc/frames.js'
 import { Frame } from '../../src/rpc/pb/rpc.js'
+
+export { rawFrame } from '../helpers/frames.js'
 
 export const log = defaultLogger().forComponent('test:rpc')
 export const PEER = peerIdFromString('12D3KooWGfV2kQpqGh7Vh2dGPSfLTSfMJrkxXvDPMqN8yPQb4f6Y')
@@ -202,21 +202,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason)
     })
   })
-}
-
-/** A frame as a channel writes it: a varint length, then the encoded frame. */
-export function rawFrame(fields: Partial<Frame>): Uint8ArrayList {
-  const data = Frame.encode({
-    id: 0,
-    kind: Frame.Kind.REQUEST,
-    method: '',
-    body: new Uint8Array(0),
-    code: '',
-    message: '',
-    ...fields
-  })
-
-  return new Uint8ArrayList(varint.encode(data.byteLength), data)
 }
 
 /** Hands every frame that arrives on a raw stream to `onFrame`. */

@@ -16,6 +16,7 @@ import { MAX_BATCH, MAX_TASK_MESSAGE } from '../../src/scheduler/wire.js'
 import { localInit, trackNodes } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 import { askRaw } from '../rpc/fixtures.js'
+import { report } from './reports.js'
 
 const MESH = 'hostile-tasks'
 const PROTOCOL = protocolId(MESH, 'tasks')
@@ -91,24 +92,14 @@ describe('the task protocol under bad input', () => {
     // reports for tasks it was never part of, and for one awarded to someone else
     const mine = honest.submit({ kind: 'sleep', args: 300 })
     await waitFor(() => mine.info().state === 'running')
-    const report = (id: string) => ({
-      id,
-      attempt: 1,
-      status: Status.DONE,
-      progress: 1,
-      message: '',
-      json: '"forged"',
-      cidJson: false,
-      failure: 0 as never,
-      error: '',
-      elapsed: 1
-    })
+    const forged = (id: string) =>
+      report(id, 1, Status.DONE, { progress: 1, json: '"forged"', elapsed: 1 })
     for (const id of ['never-was', mine.id]) {
       const answer = await ask(
         attacker,
         honest,
         'report',
-        Reports.encode({ reports: [report(id)] })
+        Reports.encode({ reports: [forged(id)] })
       )
       expect(ReportAcks.decode(answer.body).acks[0]).toMatchObject({
         accepted: false,
