@@ -37,6 +37,15 @@ export function registerAdvertMetrics(metrics: Metrics, adverts: AdvertMetricsSo
     help: 'Adverts dropped without blame (stale, duplicate, rate-limited, view full), by reason',
     calculate: () => adverts.stats().ignored
   })
+  metrics.registerCounter('mycel_adverts_probes_served_total', {
+    help: 'Liveness probes this node made at the request of a peer',
+    calculate: () => adverts.stats().probes.served
+  })
+  metrics.registerCounterGroup('mycel_adverts_probes_refused_total', {
+    label: 'reason',
+    help: 'Probe requests refused, by reason (malformed for one that could not be read)',
+    calculate: () => adverts.stats().probes.refused
+  })
   metrics.registerCounterGroup('mycel_adverts_rejected_total', {
     label: 'reason',
     help: 'Adverts refused as invalid, counted against their sender, by reason',

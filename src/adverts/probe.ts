@@ -73,10 +73,19 @@ export interface ProbeServerInit {
 }
 
 /** Answers other peers' probes. */
+/** What the probe protocol answered, for the metrics. */
+export interface ProbeStats {
+  /** Probes made for a peer that asked. */
+  served: number
+  /** Probes refused, by reason; `malformed` for a request that could not be read. */
+  refused: Record<string, number>
+}
+
 export class ProbeServer {
   readonly protocol: string
   private readonly init: ProbeServerInit
   private inFlight = 0
+  private readonly counts: ProbeStats = { served: 0, refused: {} }
 
   constructor(init: ProbeServerInit) {
     this.init = init
@@ -94,6 +103,10 @@ export class ProbeServer {
     await registrar.unhandle(this.protocol)
   }
 
+  stats(): ProbeStats {
+    return { served: this.counts.served, refused: { ...this.counts.refused } }
+  }
+
   /** Reads one request, pings if it may, writes the answer. Never throws. */
   private async answer(stream: Stream, connection: Connection): Promise<void> {
     const signal = AbortSignal.timeout(this.init.timeout * 2)
@@ -105,13 +118,21 @@ export class ProbeServer {
       const refused = await this.refusal(connection.remotePeer, target)
       const alive = refused === undefined ? await this.ping(target) : false
 
+      if (refused === undefined) this.counts.served++
+      else this.refuse(refused)
+
       this.init.log.trace('probe of %p for %p: %s', target, connection.remotePeer, refused ?? alive)
       await pb.write({ alive, refused: refused ?? '' }, ProbeResponse, { signal })
       await stream.close({ signal })
     } catch (err) {
+      this.refuse('malformed')
       this.init.log.trace('bad probe request from %p - %e', connection.remotePeer, err)
       stream.abort(err as Error)
     }
+  }
+
+  private refuse(reason: string): void {
+    this.counts.refused[reason] = (this.counts.refused[reason] ?? 0) + 1
   }
 
   /** Why a probe may not be made, or undefined when it may. */

@@ -7,6 +7,7 @@ import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/inter
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 import type { IntakeStats } from './intake.js'
+import type { ProbeStats } from './probe.js'
 
 /** How often a node publishes its advert. */
 export const DEFAULT_ADVERT_INTERVAL = 1_000 // ms
@@ -83,4 +84,6 @@ export interface AdvertServiceComponents {
 /** What the advert service has sent, taken, dropped and refused, for status and metrics. */
 export interface AdvertStats extends IntakeStats {
   published: number
+  /** Liveness probes this node made for others, and those it refused by reason. */
+  probes: ProbeStats
 }

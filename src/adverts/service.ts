@@ -182,7 +182,7 @@ export class AdvertService implements Startable {
 
   /** Counts of adverts sent, taken, dropped and refused by reason. */
   stats(): AdvertStats {
-    return { ...this.intake.stats(), published: this.published }
+    return { ...this.intake.stats(), published: this.published, probes: this.probes.stats() }
   }
 
   /**

@@ -41,6 +41,23 @@ export async function writeAtomic(
   }
 }
 
+/**
+ * Makes a file that holds a secret readable by its owner alone, if others
+ * could read or write it (a copy from a backup, an editor, a wide umask).
+ */
+export async function keepSecret(path: string): Promise<void> {
+  try {
+    const info = await stat(path)
+
+    if ((info.mode & 0o077) !== 0) {
+      await chmod(path, SECRET_MODE)
+    }
+  } catch (err) {
+    // a missing file is for whoever reads it to report
+    if (!isCode(err, 'ENOENT')) throw fileError('protect', path, err)
+  }
+}
+
 /** Creates a directory (and its parents), or checks that the one there is a directory. */
 export async function ensureDir(path: string): Promise<void> {
   const info = await stat(path).catch((err: unknown) => {

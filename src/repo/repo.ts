@@ -17,7 +17,7 @@ import { FsDatastore } from 'datastore-fs'
 import { AlreadyInitializedError, DataDirError, InvalidConfigError } from '../errors.js'
 import { assertSwarmKey, generateSwarmKey } from '../net/swarm-key.js'
 import { DEFAULT_CONFIG, parseConfig, type RepoConfig } from './config.js'
-import { ensureDir, fileError, readOptional, writeAtomic } from './files.js'
+import { ensureDir, fileError, keepSecret, readOptional, writeAtomic } from './files.js'
 
 /** Files and folders in the data directory. */
 export const CONFIG_FILE = 'config.json'
@@ -114,6 +114,8 @@ export class Repo {
     }
 
     const config = readConfig(join(dir, CONFIG_FILE), configBytes)
+    await keepSecret(join(dir, KEY_FILE))
+    await keepSecret(join(dir, SWARM_KEY_FILE))
     const privateKey = readPrivateKey(join(dir, KEY_FILE), await readRequired(join(dir, KEY_FILE)))
     const swarmKeyPath = join(dir, SWARM_KEY_FILE)
     const swarmKey = readSwarmKey(swarmKeyPath, await readRequired(swarmKeyPath))

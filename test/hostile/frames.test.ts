@@ -98,6 +98,16 @@ describe('bad bytes to every protocol a node serves', () => {
     // gossipsub counts the streams it could not read
     expect(after.gossip).toBeGreaterThan(before.gossip)
 
+    // and the probe protocol the requests it could not read
+    const probes = victim.adverts.stats().probes.refused.malformed ?? 0
+    expect(probes).toBeGreaterThan(0)
+    await expectMetric(
+      victim,
+      'mycel_adverts_probes_refused_total',
+      { reason: 'malformed' },
+      probes
+    )
+
     // nothing is left open once the attacker lets go, and nothing was lost
     await waitFor(() => openStreams(victim, attacker.peerId) <= streams, {
       message: 'the victim kept streams of the attacker open'

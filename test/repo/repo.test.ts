@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -26,6 +26,17 @@ describe('the data directory', () => {
     expect((await stat(join(dir, 'swarm.key'))).mode & 0o777).toBe(0o600)
     expect((await stat(dir)).mode & 0o777).toBe(0o700)
     expect(await readFile(join(dir, 'swarm.key'), 'utf8')).toMatch(/^\/key\/swarm\/psk\/1\.0\.0\//)
+  })
+
+  it("makes key files that others could read its owner's alone again when it opens them", async () => {
+    await Repo.init(dir)
+    await chmod(join(dir, 'node.key'), 0o644)
+    await chmod(join(dir, 'swarm.key'), 0o660)
+
+    await Repo.open(dir)
+
+    expect((await stat(join(dir, 'node.key'))).mode & 0o777).toBe(0o600)
+    expect((await stat(join(dir, 'swarm.key'))).mode & 0o777).toBe(0o600)
   })
 
   it('refuses to initialise twice', async () => {
