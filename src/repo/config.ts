@@ -15,7 +15,7 @@ import { InvalidConfigError } from '../errors.js'
 import { DEFAULT_TARGET_CONNECTIONS } from '../net/keeper.js'
 import { assertMeshName, DEFAULT_MESH } from '../net/wire-names.js'
 import { assertReplicas, DEFAULT_REPLICAS, parseBytes } from '../store/init.js'
-import { assertPeerIds, DEFAULT_LIMITS, type Limits, resolveLimits } from './limits.js'
+import { assertPeerIds, checkLimits, type Limits } from './limits.js'
 
 export interface RepoConfig {
   /** The mesh this node belongs to. */
@@ -43,8 +43,8 @@ export interface RepoConfig {
    * threads; a relative path is taken from the data directory.
    */
   tasks: string[]
-  /** Rates per peer and the memory of task handlers (see `limits.ts`); any left out take their default. */
-  limits: Limits
+  /** Rates per peer and the memory of task handlers (see `limits.ts`); those left out keep their default. */
+  limits: Partial<Limits>
   /** Peer ids that may be members; anyone else with the swarm key is disconnected. Empty: everyone. */
   allowPeers: string[]
   /** Peer ids whose tasks this node runs; a call for proposals from anyone else is refused. Empty: every member. */
@@ -67,7 +67,7 @@ export const DEFAULT_CONFIG = {
   replicas: DEFAULT_REPLICAS,
   slots: null as number | null,
   tasks: [] as string[],
-  limits: DEFAULT_LIMITS,
+  limits: {} as Partial<Limits>,
   allowPeers: [] as string[],
   allowSubmit: [] as string[]
 } satisfies RepoConfig
@@ -99,7 +99,7 @@ export function parseConfig(value: unknown): RepoConfig {
     replicas: assertReplicas(raw.replicas ?? DEFAULT_CONFIG.replicas),
     slots: raw.slots === undefined || raw.slots === null ? null : assertCount('slots', raw.slots),
     tasks: assertPaths('tasks', raw.tasks ?? DEFAULT_CONFIG.tasks),
-    limits: resolveLimits(raw.limits),
+    limits: checkLimits(raw.limits),
     allowPeers: assertPeerIds('allowPeers', raw.allowPeers ?? []),
     allowSubmit: assertPeerIds('allowSubmit', raw.allowSubmit ?? [])
   }

@@ -2,7 +2,7 @@
  * File access for the data directory, with errors that say which file and
  * what went wrong instead of a bare errno.
  */
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DataDirError, FileAccessError, type MycelError } from '../errors.js'
 
@@ -44,19 +44,26 @@ export async function writeAtomic(
 /**
  * Makes a file that holds a secret readable by its owner alone, if others
  * could read or write it (a copy from a backup, an editor, a wide umask).
+ * What this process may not change is left as it is, never refused: a
+ * link (a secret mounted by Docker or Kubernetes), a file of another user,
+ * a read-only file system.
  */
 export async function keepSecret(path: string): Promise<void> {
   try {
-    const info = await stat(path)
+    const info = await lstat(path)
+    const owned = process.getuid === undefined || info.uid === process.getuid()
 
-    if ((info.mode & 0o077) !== 0) {
+    if (info.isFile() && owned && (info.mode & 0o077) !== 0) {
       await chmod(path, SECRET_MODE)
     }
   } catch (err) {
     // a missing file is for whoever reads it to report
-    if (!isCode(err, 'ENOENT')) throw fileError('protect', path, err)
+    if (!UNCHANGEABLE.some((code) => isCode(err, code))) throw fileError('protect', path, err)
   }
 }
+
+/** Why a file's mode cannot be changed, and that is no reason to stop. */
+const UNCHANGEABLE = ['ENOENT', 'EROFS', 'EPERM', 'EACCES']
 
 /** Creates a directory (and its parents), or checks that the one there is a directory. */
 export async function ensureDir(path: string): Promise<void> {

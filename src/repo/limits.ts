@@ -49,8 +49,18 @@ const MAX_ALLOWED = 10_000
  * @throws {InvalidConfigError} naming the first limit that is wrong
  */
 export function resolveLimits(value: unknown): Limits {
+  return { ...DEFAULT_LIMITS, ...checkLimits(value) }
+}
+
+/**
+ * Checks limits as given, keeping only those given: what `config.json`
+ * holds, so that a default changed later reaches nodes that never set it.
+ *
+ * @throws {InvalidConfigError} naming the first limit that is wrong
+ */
+export function checkLimits(value: unknown): Partial<Limits> {
   if (value === undefined || value === null) {
-    return { ...DEFAULT_LIMITS }
+    return {}
   }
 
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -58,18 +68,21 @@ export function resolveLimits(value: unknown): Limits {
   }
 
   const given = value as Record<string, unknown>
-  const unknown = Object.keys(given).find((key) => !Object.hasOwn(DEFAULT_LIMITS, key))
+  const names = Object.keys(DEFAULT_LIMITS)
+  const unknown = Object.keys(given).find((key) => !names.includes(key))
 
   if (unknown !== undefined) {
     throw new InvalidConfigError(
-      `unknown limit ${JSON.stringify(unknown.slice(0, 40))}; expected ${Object.keys(DEFAULT_LIMITS).join(', ')}`
+      `unknown limit ${JSON.stringify(unknown.slice(0, 40))}; expected ${names.join(', ')}`
     )
   }
 
-  const limits = { ...DEFAULT_LIMITS }
+  const limits: Partial<Limits> = {}
 
-  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) {
-    const limit = given[key] ?? DEFAULT_LIMITS[key]
+  for (const key of names as Array<keyof Limits>) {
+    const limit = given[key]
+
+    if (limit === undefined) continue
 
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
       throw new InvalidConfigError(
@@ -95,19 +108,15 @@ export function assertPeerIds(field: string, value: unknown): string[] {
     )
   }
 
-  for (const id of value) {
+  // a peer id may be written as a CID too; the lists compare the usual form
+  return value.map((id: unknown) => {
     try {
-      peerIdFromString(String(id))
+      if (typeof id !== 'string') throw new TypeError('not text')
+      return peerIdFromString(id).toString()
     } catch {
       throw new InvalidConfigError(
         `expected ${field} to hold peer ids, got ${JSON.stringify(id)?.slice(0, 60)}`
       )
     }
-
-    if (typeof id !== 'string') {
-      throw new InvalidConfigError(`expected ${field} to hold peer ids as text`)
-    }
-  }
-
-  return [...value]
+  })
 }

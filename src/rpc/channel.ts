@@ -28,6 +28,12 @@ import {
 } from './frames.js'
 import { Frame } from './pb/rpc.js'
 
+/**
+ * Bytes of one unfinished frame that count as use of a stream: a 4 MiB block
+ * coming slowly keeps its stream open, a byte now and then does not.
+ */
+export const IDLE_PROGRESS = 64 * 1024
+
 export type { CloseReason, Serve } from './frames.js'
 
 export interface ChannelInit {
@@ -74,6 +80,8 @@ export class Channel {
   private readonly decoder: LengthPrefixedDecoder
   /** Bytes received that are not yet part of a whole frame. */
   private unframed = 0
+  /** Bytes received since the idle timer was last set. */
+  private sinceArmed = 0
   private readonly init: ChannelInit
   private nextId = 1
   private idleTimer?: ReturnType<typeof setTimeout>
@@ -95,6 +103,7 @@ export class Channel {
       }
     })
     this.decoder = new LengthPrefixedDecoder({
+      lengthDecoder: frameLength,
       maxDataLength: init.maxMessageBytes,
       // one frame being assembled plus one piece fed at a time (see `pieces`)
       maxBufferSize: init.maxMessageBytes + PIECE_BYTES + 16
@@ -221,13 +230,14 @@ export class Channel {
       return
     }
 
-    // only whole frames count as use: a peer that trickles bytes of a frame
-    // it never finishes is idle (a large frame has the whole timeout to arrive)
+    // use is a whole frame, or a large frame coming on at `IDLE_PROGRESS` a
+    // time: a peer that trickles bytes of a frame it never finishes is idle
     let framed = false
 
     try {
       for (const piece of pieces(data)) {
         this.unframed += piece.byteLength
+        this.sinceArmed += piece.byteLength
 
         for (const buf of this.decoder.decode(piece)) {
           framed = true
@@ -244,7 +254,7 @@ export class Channel {
       return
     }
 
-    if (framed && this.busy === 0) {
+    if ((framed || this.sinceArmed >= IDLE_PROGRESS) && this.busy === 0) {
       this.armIdle()
     }
   }
@@ -389,6 +399,7 @@ export class Channel {
 
   private armIdle(): void {
     this.disarmIdle()
+    this.sinceArmed = 0
     this.idleTimer = setTimeout(() => {
       if (this.busy === 0) {
         this.init.log.trace('closing idle stream with %p', this.peer)
@@ -402,4 +413,23 @@ export class Channel {
     clearTimeout(this.idleTimer)
     this.idleTimer = undefined
   }
+}
+
+/**
+ * The length prefix of a frame, as the decoder reads it. An empty frame
+ * (which no node sends) or a length written with more bytes than it needs
+ * would put the frame boundaries where the counts of this side do not: both
+ * are malformed. Too few bytes to read it yet is a `RangeError`, as the
+ * decoder expects.
+ */
+function frameLength(data: Uint8Array | Uint8ArrayList): number {
+  const length = varint.decode(data)
+  const used = varint.encodingLength(length)
+  const last = data instanceof Uint8Array ? data[used - 1] : data.get(used - 1)
+
+  if (length === 0 || ((last ?? 0) & 0x80) !== 0) {
+    throw new Error(length === 0 ? 'an empty frame' : 'a frame length with needless bytes')
+  }
+
+  return length
 }

@@ -12,14 +12,12 @@
  * kept for tasks whose inputs the node holds, so that bids for work it
  * would have to fetch data for do not crowd out the work that is local.
  *
- * When the node is full and another submitter asks, the open bids
- * (reservations not yet awarded) of any submitter holding more than half
- * of it give way, newest first, down to half: a member that floods calls
- * for proposals and never awards them cannot keep every other submitter
- * from a bid, and a lone submitter still fills the whole node.
+ * When the node is full and another submitter asks, open bids of
+ * submitters holding more than their fair share give way (see `OpenBids`).
  */
 import { RunTimes, startDelay } from './estimates.js'
 import { type NodeOffer, unmet } from './needs.js'
+import { OpenBids } from './open-bids.js'
 import { TaskQueue } from './queue.js'
 import type { TaskNeeds } from './task.js'
 
@@ -95,10 +93,8 @@ export class Bidder<T> {
   private readonly ttl: number
   /** Slot units reserved, queued and running. */
   private committed = 0
-  /** Slot units each submitter's open bids reserve. */
-  private readonly reservedBy = new Map<string, number>()
-  /** Slot units one submitter's open bids keep when another submitter needs room. */
-  private readonly fairShare: number
+  /** Slot units each submitter's open bids reserve, and which give way to another. */
+  private readonly open = new OpenBids()
   private busySlots = 0
   private busyGpu = 0
   private queuedSlots = 0
@@ -108,7 +104,6 @@ export class Bidder<T> {
     this.gpu = init.gpu
     this.limit = init.slots * (1 + (init.queueDepth ?? DEFAULT_QUEUE_DEPTH))
     this.ttl = init.reservationTtl ?? DEFAULT_RESERVATION_TTL
-    this.fairShare = Math.max(init.slots, Math.floor(this.limit / 2))
   }
 
   /** Sets the GPUs this node has, once they are known. */
@@ -166,7 +161,11 @@ export class Bidder<T> {
     const held = this.held.get(key(submitter, id))
 
     if (held === undefined) {
-      return { reason: 'no open bid for this task' }
+      return {
+        reason: this.open.gaveWayFor(key(submitter, id))
+          ? 'the bid gave way to another submitter'
+          : 'no open bid for this task'
+      }
     }
 
     if (held.state !== 'reserved') {
@@ -411,7 +410,7 @@ export class Bidder<T> {
     }
     this.held.set(key(submitter, offer.id), held)
     this.committed += offer.needs.slots
-    this.reservedBy.set(submitter, (this.reservedBy.get(submitter) ?? 0) + offer.needs.slots)
+    this.open.add(submitter, offer.needs.slots)
 
     return {
       bid: {
@@ -424,42 +423,24 @@ export class Bidder<T> {
   }
 
   /**
-   * Drops the newest open bids of other submitters that hold more than
-   * their fair share, until `needed` slot units are free; whether they are.
+   * Lets open bids of submitters over their fair share give way, until
+   * `needed` slot units are free for `asker`; whether they are.
    */
   private makeRoom(asker: string, needed: number): boolean {
-    const greedy = [...this.reservedBy].filter(
-      ([s, units]) => s !== asker && units > this.fairShare
-    )
+    const newestFirst = [...this.held.values()].reverse().filter((h) => h.state === 'reserved')
+    const giving = this.open.toGiveWay(asker, needed, newestFirst, this.limit, this.slots)
 
-    if (greedy.length === 0) {
-      return false
-    }
-
-    const over = new Map(greedy.map(([s, units]) => [s, units - this.fairShare]))
-    let freed = 0
-
-    for (const held of [...this.held.values()].reverse()) {
-      const excess = over.get(held.submitter) ?? 0
-
-      if (held.state !== 'reserved' || excess <= 0) continue
-
-      over.set(held.submitter, excess - held.needs.slots)
-      freed += held.needs.slots
+    for (const held of giving) {
+      this.open.gaveWayAt(key(held.submitter, held.id))
       this.drop(held)
-
-      if (freed >= needed) return true
     }
 
-    return freed >= needed
+    return giving.length > 0
   }
 
   /** Takes an open bid off its submitter's reserved units. */
   private unreserve(held: Held<T>): void {
-    const left = (this.reservedBy.get(held.submitter) ?? 0) - held.needs.slots
-
-    if (left > 0) this.reservedBy.set(held.submitter, left)
-    else this.reservedBy.delete(held.submitter)
+    this.open.remove(held.submitter, held.needs.slots)
   }
 
   private drop(held: Held<T>): void {

@@ -29,6 +29,19 @@ describe('taking in adverts', () => {
     })
   })
 
+  it('drops, without blame, adverts of authors off the allow-list that members relay', () => {
+    const view = new MeshView()
+    const intake = new AdvertIntake(view, { allowed: (peer) => peer === 'member' })
+
+    expect(intake.take('member', bytes({ seq: 1, time: 1 }), 1_000).result).toBe('accept')
+    expect(intake.take('outsider', bytes({ seq: 1, time: 1 }), 1_000)).toMatchObject({
+      result: 'ignore',
+      reason: 'not-allowed'
+    })
+    expect(view.has('outsider')).toBe(false)
+    expect(intake.stats().ignored['not-allowed']).toBe(1)
+  })
+
   it('holds each author to a rate, without blame', () => {
     const intake = new AdvertIntake(new MeshView(), { burst: 3, rate: 2 })
     const verdicts = [1, 2, 3, 4].map((seq) => intake.take('a', bytes({ seq, time: seq }), 1_000))

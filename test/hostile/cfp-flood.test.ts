@@ -83,8 +83,9 @@ describe('a flood of calls for proposals', () => {
     expect(endedDuringFlood).toBe(true)
 
     // what is over the limit is refused by name and counted, in the stats and the metrics
-    // (a burst of twice the rate, then the rate)
-    expect(served).toBeLessThanOrEqual(CFP_PER_SECOND * (seconds + 2))
+    // (a burst of twice the rate, then the rate; the victim goes on answering what is in
+    // flight for a moment after the attacker stops sending, hence a second to spare)
+    expect(served).toBeLessThanOrEqual(CFP_PER_SECOND * (seconds + 3))
     expect(limited).toBeGreaterThanOrEqual(result.sent - result.unanswered - served)
     expect(result.counts.RateLimitedError).toBe(limited)
     await expectMetric(

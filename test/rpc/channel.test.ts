@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StoreFullError } from '../../src/errors.js'
 import { within } from '../helpers/wait.js'
-import { bytes, rejection, rig, sleep, stuck, text } from './fixtures.js'
+import { bytes, rawFrame, rejection, rig, sleep, stuck, text } from './fixtures.js'
 
 describe('Channel', { timeout: 2_000 }, () => {
   const { connect, streams, channel } = rig()
@@ -209,6 +209,38 @@ describe('Channel', { timeout: 2_000 }, () => {
     } finally {
       clearInterval(trickle)
     }
+  })
+
+  it('keeps a stream open while a large frame comes slowly, past idleTimeout', async () => {
+    const [outbound, inbound] = await streams()
+    const served: string[] = []
+    const server = channel(inbound, {
+      idleTimeout: 600,
+      maxMessageBytes: 512 * 1024,
+      serve: async (method, body) => {
+        served.push(`${method} ${body.byteLength}`)
+        return body
+      }
+    })
+    const frame = rawFrame({ id: 1, method: 'put', body: new Uint8Array(400_000) }).subarray()
+
+    // 16 KB every 40 ms: about 1 s for the whole frame, against an idle timeout of 0.6 s
+    for (let at = 0; at < frame.byteLength; at += 16_000) {
+      outbound.send(frame.subarray(at, at + 16_000))
+      await sleep(40)
+    }
+
+    await expect.poll(() => served).toEqual(['put 400000'])
+    expect(server.reasons).toEqual([])
+  })
+
+  it("counts an empty frame, which no node sends, as 'malformed'", async () => {
+    const [outbound, inbound] = await streams()
+    const server = channel(inbound, { serve: async (_, body) => body })
+
+    outbound.send(Uint8Array.of(0x00))
+
+    expect(await within(server.closed, 1_000, 'the stream stayed open')).toBe('malformed')
   })
 
   it('keeps a stream open past idleTimeout while a request on it is served', async () => {

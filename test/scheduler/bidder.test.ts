@@ -310,7 +310,9 @@ describe('Bidder', () => {
       // the newest of mallory's bids give way, never more than down to half the node
       for (let i = 0; i < 4; i++) bidOf(ask(b, offer(`a${i}`), 1, 'alice'))
       expect(refusalOf(ask(b, offer('a4'), 1, 'alice'))).toMatch(/^busy/)
-      expect(b.award('mallory', 'm7', 'award', 2)).toEqual({ reason: 'no open bid for this task' })
+      expect(b.award('mallory', 'm7', 'award', 2)).toEqual({
+        reason: 'the bid gave way to another submitter'
+      })
       expect(b.award('mallory', 'm0', 'award', 2)).toEqual({ accepted: true })
       expect(b.award('alice', 'a0', 'award', 2)).toEqual({ accepted: true })
     })
