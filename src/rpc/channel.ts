@@ -11,7 +11,6 @@
  */
 import type { Logger, PeerId, Stream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
-import * as varint from 'uint8-varint'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { MessageTooLargeError, RemoteError, RequestTimeoutError } from '../errors.js'
 import { FrameWriter } from './frame-writer.js'
@@ -19,6 +18,9 @@ import {
   type CloseReason,
   errorCode,
   errorMessage,
+  frameLength,
+  IDLE_PROGRESS,
+  onWire,
   PIECE_BYTES,
   pieces,
   remoteError,
@@ -27,12 +29,6 @@ import {
   TOO_LARGE
 } from './frames.js'
 import { Frame } from './pb/rpc.js'
-
-/**
- * Bytes of one unfinished frame that count as use of a stream: a 4 MiB block
- * coming slowly keeps its stream open, a byte now and then does not.
- */
-export const IDLE_PROGRESS = 64 * 1024
 
 export type { CloseReason, Serve } from './frames.js'
 
@@ -241,7 +237,7 @@ export class Channel {
 
         for (const buf of this.decoder.decode(piece)) {
           framed = true
-          this.unframed -= buf.byteLength + varint.encodingLength(buf.byteLength)
+          this.unframed -= onWire(buf.byteLength)
           this.dispatch(Frame.decode(buf))
 
           if (this.closeReason !== undefined) {
@@ -413,23 +409,4 @@ export class Channel {
     clearTimeout(this.idleTimer)
     this.idleTimer = undefined
   }
-}
-
-/**
- * The length prefix of a frame, as the decoder reads it. An empty frame
- * (which no node sends) or a length written with more bytes than it needs
- * would put the frame boundaries where the counts of this side do not: both
- * are malformed. Too few bytes to read it yet is a `RangeError`, as the
- * decoder expects.
- */
-function frameLength(data: Uint8Array | Uint8ArrayList): number {
-  const length = varint.decode(data)
-  const used = varint.encodingLength(length)
-  const last = data instanceof Uint8Array ? data[used - 1] : data.get(used - 1)
-
-  if (length === 0 || ((last ?? 0) & 0x80) !== 0) {
-    throw new Error(length === 0 ? 'an empty frame' : 'a frame length with needless bytes')
-  }
-
-  return length
 }

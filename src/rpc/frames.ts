@@ -4,6 +4,7 @@
  * and how errors cross the wire in both directions.
  */
 import type { Stream } from '@libp2p/interface'
+import * as varint from 'uint8-varint'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { MycelError, RemoteError } from '../errors.js'
 import type { Frame } from './pb/rpc.js'
@@ -117,4 +118,34 @@ export function errorCode(err: Error): string {
 
 export function errorMessage(err: Error): string {
   return err instanceof MycelError ? err.message : 'the peer failed to serve the request'
+}
+
+/**
+ * Bytes of one unfinished frame that count as use of a stream: a 4 MiB block
+ * coming slowly keeps its stream open, a byte now and then does not.
+ */
+export const IDLE_PROGRESS = 64 * 1024
+
+/**
+ * The length prefix of a frame, as the decoder reads it. An empty frame
+ * (which no node sends) or a length written with more bytes than it needs
+ * would put the frame boundaries where the counts of this side do not: both
+ * are malformed. Too few bytes to read it yet is a `RangeError`, as the
+ * decoder expects.
+ */
+export function frameLength(data: Uint8Array | Uint8ArrayList): number {
+  const length = varint.decode(data)
+  const used = varint.encodingLength(length)
+  const last = data instanceof Uint8Array ? data[used - 1] : data.get(used - 1)
+
+  if (length === 0 || ((last ?? 0) & 0x80) !== 0) {
+    throw new Error(length === 0 ? 'an empty frame' : 'a frame length with needless bytes')
+  }
+
+  return length
+}
+
+/** Bytes a frame of `length` takes on the wire: its length prefix, then itself. */
+export function onWire(length: number): number {
+  return varint.encodingLength(length) + length
 }
