@@ -18,27 +18,17 @@ describe('Rpc', { timeout: 2_000 }, () => {
    * A client and a server joined by in-memory streams: every stream the client opens is
    * handed to the server as if it came over a connection from `PEER`.
    */
-  async function connect(
+  /** A started server that takes the streams handed to `accept` as if they came from `PEER`. */
+  async function serving(
     handlers: Record<string, Handler>,
-    init: Partial<RpcInit> = {}
-  ): Promise<{ client: Rpc; server: Rpc; inbound: Stream[] }> {
-    const settings = { timeout: 500, idleTimeout: 1_000, ...init }
-    let accept: StreamHandler | undefined
-    const inbound: Stream[] = []
-    const connection = {
-      remotePeer: PEER,
-      async newStream() {
-        const [outbound, served] = await streams()
-        inbound.push(served)
-        await accept?.(served, connection as unknown as Connection)
-        return outbound
-      }
-    }
+    init: Partial<RpcInit>
+  ): Promise<{ server: Rpc; accept: StreamHandler }> {
+    let handle: StreamHandler | undefined
     const server = new Rpc(
       {
         registrar: {
           handle: async (_, handler) => {
-            accept = handler
+            handle = handler
           },
           unhandle: async () => {}
         },
@@ -49,8 +39,30 @@ describe('Rpc', { timeout: 2_000 }, () => {
         },
         log
       },
-      { ...settings, protocol: PROTOCOL, handlers }
+      { ...init, protocol: PROTOCOL, handlers }
     )
+    await server.start()
+    started.push(server)
+
+    return { server, accept: (stream, connection) => handle?.(stream, connection) }
+  }
+
+  async function connect(
+    handlers: Record<string, Handler>,
+    init: Partial<RpcInit> = {}
+  ): Promise<{ client: Rpc; server: Rpc; inbound: Stream[] }> {
+    const settings = { timeout: 500, idleTimeout: 1_000, ...init }
+    const { server, accept } = await serving(handlers, settings)
+    const inbound: Stream[] = []
+    const connection = {
+      remotePeer: PEER,
+      async newStream() {
+        const [outbound, served] = await streams()
+        inbound.push(served)
+        await accept(served, connection as unknown as Connection)
+        return outbound
+      }
+    }
     const client = new Rpc(
       {
         registrar: { handle: async () => {}, unhandle: async () => {} },
@@ -59,9 +71,8 @@ describe('Rpc', { timeout: 2_000 }, () => {
       },
       { ...settings, protocol: PROTOCOL, handlers: {} }
     )
-    await server.start()
     await client.start()
-    started.push(client, server)
+    started.push(client)
 
     return { client, server, inbound }
   }
@@ -124,33 +135,14 @@ describe('Rpc', { timeout: 2_000 }, () => {
   })
 
   it('takes at most maxInboundStreams streams from one peer, over all its connections', async () => {
-    let accept: StreamHandler | undefined
-    const server = new Rpc(
-      {
-        registrar: {
-          handle: async (_, handler) => {
-            accept = handler
-          },
-          unhandle: async () => {}
-        },
-        connectionManager: {
-          openConnection: async () => {
-            throw new Error('the server dials no one')
-          }
-        },
-        log
-      },
-      { protocol: PROTOCOL, handlers: {}, maxInboundStreams: 2 }
-    )
-    await server.start()
-    started.push(server)
+    const { server, accept } = await serving({}, { maxInboundStreams: 2 })
     // each stream as if on a connection of its own
     const served: Stream[] = []
 
     for (let i = 0; i < 3; i++) {
       const [, inbound] = await streams()
       served.push(inbound)
-      await accept?.(inbound, { remotePeer: PEER } as unknown as Connection)
+      await accept(inbound, { remotePeer: PEER } as unknown as Connection)
     }
 
     expect(served.map((stream) => stream.status)).toEqual(['open', 'open', 'aborted'])

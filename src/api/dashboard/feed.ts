@@ -60,7 +60,7 @@ export class DashboardFeed {
     const stats = node.tasks.stats()
     const { submitter } = stats
 
-    this.sample(now)
+    this.throughput.sample(submitter, now)
 
     return {
       at: now,
@@ -114,8 +114,7 @@ export class DashboardFeed {
   }
 
   private sample(now: number): void {
-    const { completed, failed } = this.node.tasks.stats().submitter
-    this.throughput.sample({ completed, failed }, now)
+    this.throughput.sample(this.node.tasks.stats().submitter, now)
   }
 
   private onLeft({ detail }: CustomEvent<PeerLeft>): void {

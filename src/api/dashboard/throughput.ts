@@ -39,7 +39,7 @@ export class ThroughputHistory {
     // totals only grow; a smaller one (counters started again) counts from there
     this.add(this.completed, Math.max(0, totals.completed - last.completed))
     this.add(this.failed, Math.max(0, totals.failed - last.failed))
-    this.last = { ...totals }
+    this.last = { completed: totals.completed, failed: totals.failed }
   }
 
   /** The window, oldest first, as of the last sample. */
