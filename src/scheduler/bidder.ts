@@ -16,10 +16,10 @@
  * submitters holding more than their fair share give way (see `OpenBids`).
  */
 import { RunTimes, startDelay } from './estimates.js'
-import { type NodeOffer, unmet } from './needs.js'
+import type { Held, OfferedTask, ProposalAnswer, SelfOffer } from './held.js'
+import { unmet } from './needs.js'
 import { OpenBids } from './open-bids.js'
 import { TaskQueue } from './queue.js'
-import type { TaskNeeds } from './task.js'
 
 /**
  * Queued slot units a node takes per slot, beyond those running. Deep
@@ -32,44 +32,6 @@ export const DEFAULT_QUEUE_DEPTH = 32
 /** How long a bid's reservation holds. */
 export const DEFAULT_RESERVATION_TTL = 2_000 // ms
 
-/** One task as a call for proposals describes it. */
-export interface OfferedTask {
-  id: string
-  kind: string
-  needs: TaskNeeds
-  priority: number
-  /** Input bytes this node would have to fetch to run it. */
-  fetchBytes: number
-}
-
-export interface BidTerms {
-  startDelay: number
-  runTime: number
-  fetchBytes: number
-  /** ms the reservation holds. */
-  expires: number
-}
-
-export type ProposalAnswer = { bid: BidTerms } | { refusal: string }
-
-export type HeldState = 'reserved' | 'queued' | 'running'
-
-/** A task this node has bid on, won or is running, for one submitter. */
-export interface Held<T> {
-  submitter: string
-  id: string
-  kind: string
-  needs: TaskNeeds
-  priority: number
-  state: HeldState
-  /** When a reservation lapses. */
-  expires: number
-  /** When it started running. */
-  startedAt: number
-  /** What the award carried, once awarded. */
-  award?: T
-}
-
 export interface BidderInit {
   /** Execution slots. */
   slots: number
@@ -80,8 +42,14 @@ export interface BidderInit {
   reservationTtl?: number
 }
 
-/** What the node offers, as the bidder checks needs against it. */
-export type SelfOffer = Omit<NodeOffer, 'free' | 'taken'>
+export type {
+  BidTerms,
+  Held,
+  HeldState,
+  OfferedTask,
+  ProposalAnswer,
+  SelfOffer
+} from './held.js'
 
 export class Bidder<T> {
   private readonly held = new Map<string, Held<T>>()
