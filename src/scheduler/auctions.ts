@@ -15,6 +15,7 @@
  */
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { type Clock, systemClock, type Timer } from '../clock.js'
 import { Auction, DEFAULT_AUCTION_WINDOW } from './auction.js'
 import { DEFAULT_CANDIDATES, type PeerOffer, pickWithRoom, type RoomPick } from './candidates.js'
 import { Awards, CallForProposals, Proposals, type Report, TaskRefs } from './pb/tasks.js'
@@ -57,6 +58,8 @@ export interface AuctionsParts {
   closed?(duration: number, bids: number): void
   /** Told of each award a node took, whether or not the task had meanwhile ended. */
   accepted?(record: TaskRecord): void
+  /** Time, timers and chance; the system's unless given (the simulator gives virtual ones). */
+  clock?: Clock
   log: Logger
 }
 
@@ -77,18 +80,20 @@ export interface RoundOutcome {
 
 export class Auctions {
   private readonly parts: AuctionsParts
+  private readonly clock: Clock
   /** Rounds whose releases went out: a bid that comes in later is released at once. */
   private readonly released = new WeakSet<Map<TaskRecord, Auction>>()
 
   constructor(parts: AuctionsParts) {
     this.parts = parts
+    this.clock = parts.clock ?? systemClock
   }
 
   /** Runs one round for `batch`. */
   async run(batch: readonly TaskRecord[], options: RoundOptions = {}): Promise<RoundOutcome> {
     const { lone = false } = options
     const outcome: RoundOutcome = { awarded: [], unplaceable: [], noBid: [] }
-    const now = Date.now()
+    const now = this.clock.now()
     const all = this.parts.peers()
     const rooms = new Map(all.map((p) => [p.peerId, this.parts.room.get(p.peerId, p.offer, now)]))
     const auctions = new Map<TaskRecord, Auction>()
@@ -107,7 +112,10 @@ export class Auctions {
         record.task.inputs.flatMap((cid) => this.parts.owners(cid.toString()))
       )
       const window = this.parts.window ?? DEFAULT_AUCTION_WINDOW
-      auctions.set(record, new Auction(pick.candidates, now, Math.random, window, holders))
+      auctions.set(
+        record,
+        new Auction(pick.candidates, now, () => this.clock.random(), window, holders)
+      )
     }
 
     const [only] = auctions
@@ -131,7 +139,7 @@ export class Auctions {
     }
 
     this.release(auctions, winners)
-    const ended = Date.now()
+    const ended = this.clock.now()
 
     for (const auction of auctions.values()) {
       this.parts.closed?.((auction.closedAt ?? ended) - auction.openedAt, auction.bidCount())
@@ -164,7 +172,7 @@ export class Auctions {
         exclude: record.exclude,
         d,
         owners: (input) => this.parts.owners(input),
-        random: Math.random
+        random: () => this.clock.random()
       }
     )
   }
@@ -186,7 +194,7 @@ export class Auctions {
         this.parts.room.add(
           peer,
           -group.reduce((n, r) => n + r.task.needs.slots, 0),
-          Date.now(),
+          this.clock.now(),
           offers.get(peer)
         )
 
@@ -196,7 +204,7 @@ export class Auctions {
             await this.parts.request(peerIdFromString(peer), 'cfp', body, CFP_TIMEOUT),
             { limits: { proposals: group.length } }
           )
-          this.parts.room.set(peer, answer.room, Date.now())
+          this.parts.room.set(peer, answer.room, this.clock.now())
           const byId = new Map(answer.proposals.map((p) => [p.id, p]))
 
           for (const record of group) {
@@ -209,10 +217,10 @@ export class Auctions {
               .get(record)
               ?.answer(
                 { peer, ...(proposal?.bid === undefined ? { refusal } : { bid: proposal.bid }) },
-                Date.now()
+                this.clock.now()
               )
             record.log(
-              Date.now(),
+              this.clock.now(),
               refusal === undefined ? 'bid' : 'refused',
               peer,
               refusal ?? describeBid(proposal?.bid)
@@ -229,8 +237,8 @@ export class Auctions {
         } catch (err) {
           for (const record of group) {
             const reason = `no answer: ${(err as Error).message}`
-            auctions.get(record)?.answer({ peer, refusal: reason }, Date.now())
-            record.log(Date.now(), 'refused', peer, reason)
+            auctions.get(record)?.answer({ peer, refusal: reason }, this.clock.now())
+            record.log(this.clock.now(), 'refused', peer, reason)
           }
         } finally {
           wake()
@@ -243,21 +251,21 @@ export class Auctions {
       done = true
       wake()
     })
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let timer: Timer | undefined
 
     try {
-      while (!done && ![...auctions.values()].every((a) => a.closable(Date.now()))) {
+      while (!done && ![...auctions.values()].every((a) => a.closable(this.clock.now()))) {
         // wake at the latest when the last auction with a bid in may close
         const closes = [...auctions.values()].map((a) => a.closesAt() ?? 0)
-        const wait = Math.max(...closes) - Date.now()
-        clearTimeout(timer)
+        const wait = Math.max(...closes) - this.clock.now()
+        this.clock.clearTimeout(timer)
         await new Promise<void>((resolve) => {
           wake = resolve
-          if (wait > 0) timer = setTimeout(resolve, wait)
+          if (wait > 0) timer = this.clock.setTimeout(resolve, wait)
         })
       }
     } finally {
-      clearTimeout(timer)
+      this.clock.clearTimeout(timer)
     }
   }
 
@@ -273,7 +281,7 @@ export class Auctions {
       const winner = auction.nextWinner()
 
       if (winner === undefined || record.state !== 'auction') {
-        auction.closedAt ??= Date.now()
+        auction.closedAt ??= this.clock.now()
         open.delete(record)
         continue
       }
@@ -288,7 +296,7 @@ export class Auctions {
         for (const record of records) {
           if (this.settle(record, winner, reasons.get(record.task.id), outcome)) {
             const auction = open.get(record) as Auction
-            auction.closedAt ??= Date.now()
+            auction.closedAt ??= this.clock.now()
             open.delete(record)
             winners.set(record, winner)
           }
@@ -309,12 +317,12 @@ export class Auctions {
     outcome: RoundOutcome
   ): Promise<boolean> {
     const { slots } = record.task.needs
-    this.parts.room.add(to, -slots, Date.now(), all.find((p) => p.peerId === to)?.offer)
+    this.parts.room.add(to, -slots, this.clock.now(), all.find((p) => p.peerId === to)?.offer)
     const reasons = await this.sendAwards(to, [record], true)
     const taken = this.settle(record, to, reasons.get(record.task.id), outcome)
 
     if (!taken) {
-      this.parts.room.add(to, slots, Date.now())
+      this.parts.room.add(to, slots, this.clock.now())
     }
 
     return taken
@@ -394,12 +402,12 @@ export class Auctions {
     }
 
     if (reason === '') {
-      record.awarded(winner, Date.now())
+      record.awarded(winner, this.clock.now())
       outcome.awarded.push(record)
       return true
     }
 
-    record.log(Date.now(), 'declined', winner, reason)
+    record.log(this.clock.now(), 'declined', winner, reason)
     return false
   }
 
@@ -435,7 +443,7 @@ export class Auctions {
   /** Releases a peer's bids on `records`, which gives back the slot units they reserved. */
   private sendRelease(peer: string, records: readonly TaskRecord[]): void {
     const units = records.reduce((n, r) => n + r.task.needs.slots, 0)
-    this.parts.room.add(peer, units, Date.now())
+    this.parts.room.add(peer, units, this.clock.now())
     this.tell(
       peer,
       'release',
@@ -450,7 +458,7 @@ export class Auctions {
 
   private pending(record: TaskRecord, reason: string): void {
     if (record.pendingReason !== reason) {
-      record.log(Date.now(), 'pending', undefined, reason)
+      record.log(this.clock.now(), 'pending', undefined, reason)
     }
 
     record.pendingReason = reason

@@ -8,6 +8,7 @@
  * as many come back as that node takes, highest priority first.
  */
 import type { Logger } from '@libp2p/interface'
+import { type Clock, systemClock, type Timer } from '../clock.js'
 import type { Auctions, RoundOptions } from './auctions.js'
 import type { PeerOffer } from './candidates.js'
 import { budget, GATHER_WAIT, nextStep } from './dispatch.js'
@@ -30,11 +31,13 @@ export interface PlacementParts {
   outstanding(): number
   /** A round placed these. */
   awarded(records: readonly TaskRecord[]): void
+  clock?: Clock
   log: Logger
 }
 
 export class Placement {
   private readonly parts: PlacementParts
+  private readonly clock: Clock
   private readonly queue = new TaskQueue<TaskRecord>()
   /** Tasks no live node can run, back in the queue when a node that can run them shows up. */
   private readonly unplaceable = new Parked<TaskRecord>()
@@ -46,9 +49,9 @@ export class Placement {
    * be asked again on every turn of the event loop while another has room.
    */
   private readonly waiting = new Parked<TaskRecord>()
-  private probing?: ReturnType<typeof setTimeout>
+  private probing?: Timer
   /** A small round held back for more room: its timer, or 'done' once it ran out. */
-  private gathering?: ReturnType<typeof setTimeout> | 'done'
+  private gathering?: Timer | 'done'
   private scheduled = false
   private running = false
   /** Tasks in auction now. */
@@ -58,6 +61,7 @@ export class Placement {
 
   constructor(parts: PlacementParts) {
     this.parts = parts
+    this.clock = parts.clock ?? systemClock
   }
 
   /** Tasks waiting for a round or parked. */
@@ -71,7 +75,7 @@ export class Placement {
 
   stop(): void {
     this.running = false
-    clearTimeout(this.probing)
+    this.clock.clearTimeout(this.probing)
     this.probing = undefined
     this.stopGathering()
   }
@@ -104,7 +108,7 @@ export class Placement {
     }
 
     this.scheduled = true
-    setImmediate(() => {
+    this.clock.nextTurn(() => {
       this.scheduled = false
       this.dispatch()
     })
@@ -115,7 +119,7 @@ export class Placement {
     while (this.running && this.queue.size > 0) {
       const peers = this.parts.peers()
       const step = nextStep({
-        ...budget(peers, this.parts.room, Date.now(), this.parts.candidates),
+        ...budget(peers, this.parts.room, this.clock.now(), this.parts.candidates),
         queued: this.queue.size,
         inAuction: this.inAuction,
         queuedOut: this.queuedOut(peers),
@@ -126,7 +130,7 @@ export class Placement {
         if (step.wait === 'room') {
           this.probe()
         } else {
-          this.gathering ??= setTimeout(() => {
+          this.gathering ??= this.clock.setTimeout(() => {
             this.gathering = 'done'
             this.schedule()
           }, GATHER_WAIT)
@@ -204,7 +208,7 @@ export class Placement {
 
   private stopGathering(): void {
     if (this.gathering !== 'done') {
-      clearTimeout(this.gathering)
+      this.clock.clearTimeout(this.gathering)
     }
 
     this.gathering = undefined
@@ -216,7 +220,7 @@ export class Placement {
       return
     }
 
-    this.probing = setTimeout(() => {
+    this.probing = this.clock.setTimeout(() => {
       this.probing = undefined
       const peers = this.parts.peers()
 
@@ -236,7 +240,7 @@ export class Placement {
   /** A node may have room: the waiting tasks it can run go back in the queue, as many as it takes. */
   private wake(peer: string, offer: NodeOffer): void {
     if (this.waiting.size > 0) {
-      this.requeue(this.waiting.takeFor(offer, this.parts.room.get(peer, offer, Date.now())))
+      this.requeue(this.waiting.takeFor(offer, this.parts.room.get(peer, offer, this.clock.now())))
     }
   }
 
@@ -251,7 +255,7 @@ export class Placement {
 
   /** A task of ours that took `slots` ended on a node: that node has room for them, which a waiting task may take. */
   freed(peer: string, slots: number): void {
-    this.parts.room.add(peer, slots, Date.now())
+    this.parts.room.add(peer, slots, this.clock.now())
     const offer = this.waiting.size > 0 ? this.parts.offer(peer) : undefined
 
     if (offer !== undefined) this.wake(peer, offer)

@@ -9,6 +9,7 @@
  * poisoned. Results are keyed by task id: the first one counts.
  */
 import type { Logger } from '@libp2p/interface'
+import { type Clock, systemClock, type Timer } from '../clock.js'
 import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import { parseCid } from '../store/block.js'
@@ -65,14 +66,15 @@ export class Submitter {
   /** What became of the tasks submitted, by kind. */
   readonly byKind: KindTally
   private readonly parts: SubmitterParts
+  private readonly clock: Clock
   private readonly records = new Map<string, TaskRecord>()
   private readonly finished: string[] = []
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly timers = new Set<Timer>()
   private readonly auctions: Auctions
   private readonly placement: Placement
   /** Tasks awarded to a node and not yet ended or lost. */
   private readonly out = new Set<TaskRecord>()
-  private supervisor?: ReturnType<typeof setInterval>
+  private supervisor?: Timer
   private readonly counters = {
     submitted: 0,
     completed: 0,
@@ -86,6 +88,7 @@ export class Submitter {
 
   constructor(parts: SubmitterParts) {
     this.parts = parts
+    this.clock = parts.clock ?? systemClock
     this.byKind = parts.byKind ?? new KindTally()
     const room = new RoomBook()
     this.auctions = new Auctions({
@@ -114,7 +117,7 @@ export class Submitter {
 
   start(): void {
     this.placement.start()
-    this.supervisor = setInterval(
+    this.supervisor = this.clock.setInterval(
       () => this.supervise(),
       Math.min(1_000, this.parts.heartbeatTimeout / 3)
     )
@@ -122,10 +125,10 @@ export class Submitter {
 
   stop(): void {
     this.placement.stop()
-    clearInterval(this.supervisor)
+    this.clock.clearInterval(this.supervisor)
 
     for (const timer of this.timers) {
-      clearTimeout(timer)
+      this.clock.clearTimeout(timer)
     }
 
     this.timers.clear()
@@ -163,7 +166,7 @@ export class Submitter {
   }
 
   submit(task: Task): TaskRecord {
-    const record = new TaskRecord(task, Date.now())
+    const record = new TaskRecord(task, this.clock.now())
     this.records.set(task.id, record)
     this.counters.submitted++
     this.byKind.add(task.kind, 'submitted')
@@ -237,7 +240,7 @@ export class Submitter {
       record.awardedTo.get(report.attempt) === from
     ) {
       // the winner's report overtook its answer to the award
-      record.awarded(from, Date.now())
+      record.awarded(from, this.clock.now())
       this.out.add(record)
     }
 
@@ -256,7 +259,7 @@ export class Submitter {
         this.auctions.tell(record.node, 'cancel', [{ id: record.task.id, attempt: record.attempt }])
       }
 
-      record.log(Date.now(), 'completed', from, `in ${report.elapsed} ms`)
+      record.log(this.clock.now(), 'completed', from, `in ${report.elapsed} ms`)
       this.settle(record, 'completed', resultOf(report))
       this.placement.freed(from, record.task.needs.slots)
       return { accepted: true, reason: '' }
@@ -270,7 +273,7 @@ export class Submitter {
       return { accepted: false, reason: 'superseded' }
     }
 
-    record.heardAt = Date.now()
+    record.heardAt = this.clock.now()
 
     if (report.status === Status.FAILED) {
       this.failed(record, report)
@@ -285,7 +288,7 @@ export class Submitter {
   private started(record: TaskRecord, report: Report): void {
     if (record.state !== 'running') {
       record.state = 'running'
-      record.startedAt = Date.now()
+      record.startedAt = this.clock.now()
       record.log(record.startedAt, 'started', record.node)
       this.parts.onChange(record, 'state')
     }
@@ -300,7 +303,7 @@ export class Submitter {
   }
 
   private failed(record: TaskRecord, report: Report): void {
-    const now = Date.now()
+    const now = this.clock.now()
     const node = record.node as string
 
     if (report.failure === Failure.CRASHED) {
@@ -345,7 +348,7 @@ export class Submitter {
     const node = record.node as string
     this.counters.lost++
     record.exclude.add(node)
-    record.log(Date.now(), 'lost', node, reason)
+    record.log(this.clock.now(), 'lost', node, reason)
 
     if (kill) {
       record.kills++
@@ -366,7 +369,7 @@ export class Submitter {
     record.state = 'pending'
     record.node = undefined
     record.progress = undefined
-    record.log(Date.now(), 'retry', undefined, delay > 0 ? `in ${delay} ms` : undefined)
+    record.log(this.clock.now(), 'retry', undefined, delay > 0 ? `in ${delay} ms` : undefined)
     this.parts.onChange(record, 'state')
 
     if (delay === 0) {
@@ -374,7 +377,7 @@ export class Submitter {
       return
     }
 
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer)
 
       if (record.state === 'pending') this.placement.enqueue(record)
@@ -384,7 +387,7 @@ export class Submitter {
 
   /** Takes tasks from winners that went silent. */
   private supervise(): void {
-    const now = Date.now()
+    const now = this.clock.now()
 
     for (const record of this.records.values()) {
       if (
@@ -405,7 +408,7 @@ export class Submitter {
   private settle(record: TaskRecord, state: TaskState, result?: ResultValue, error?: Error): void {
     this.out.delete(record)
     record.state = state
-    record.finishedAt = Date.now()
+    record.finishedAt = this.clock.now()
     this.placement.delete(record)
 
     if (result !== undefined) {

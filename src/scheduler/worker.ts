@@ -8,12 +8,14 @@
  * has taken them.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
+import { type Clock, systemClock, type Timer } from '../clock.js'
 import { TaskCancelledError } from '../errors.js'
 import type { Handler } from '../rpc/index.js'
 import type { Bidder, Held, SelfOffer } from './bidder.js'
-import type { Handlers } from './handlers.js'
+import type { Run } from './handlers.js'
 import { Outbox } from './outbox.js'
 import { Acceptances, Failure, Proposals, type Report, Status } from './pb/tasks.js'
+import type { JobResult } from './pool.js'
 import type { Task } from './task.js'
 import { deliverable, fetchBytes, inputsOf, type TaskStore } from './task-data.js'
 import { blankReport, failureOf, readAwards, readOffers, readRefs } from './wire.js'
@@ -32,7 +34,8 @@ const MAX_LEFT = 1_024
 /** What the worker side needs of the node. */
 export interface WorkerParts {
   bidder: Bidder<Awarded>
-  handlers: Handlers
+  /** Runs a task's handler: on a thread or in process on a node, on virtual time in the simulator. */
+  handlers: { run(run: Run): Promise<JobResult> }
   /** Sends a request to a peer over the tasks protocol. */
   request(peer: PeerId, method: string, body: Uint8Array): Promise<Uint8Array>
   /** What this node offers now (kinds, slots, memory, GPUs, labels). */
@@ -43,6 +46,8 @@ export interface WorkerParts {
   heartbeatInterval: number
   /** Whether this node runs tasks of `submitter`'s; everyone's when left out. */
   maySubmit?: (submitter: string) => boolean
+  /** Time and timers; the system's unless given (the simulator gives virtual ones). */
+  clock?: Clock
   log: Logger
 }
 
@@ -69,10 +74,11 @@ export interface WorkerStats {
 
 export class TaskWorker {
   private readonly parts: WorkerParts
+  private readonly clock: Clock
   private readonly outbox: Outbox
   /** Submitters that left the mesh, until they ask for anything again: their reports go nowhere. */
   private readonly left = new Set<string>()
-  private timer?: ReturnType<typeof setInterval>
+  private timer?: Timer
   private reported = { busy: 0, queued: 0 }
   private readonly running = new Set<Promise<void>>()
   private readonly counters: WorkerStats = {
@@ -87,6 +93,7 @@ export class TaskWorker {
 
   constructor(parts: WorkerParts) {
     this.parts = parts
+    this.clock = parts.clock ?? systemClock
     this.outbox = new Outbox({
       request: (peer, method, body) => parts.request(peer, method, body),
       onSuperseded: (submitter, id, attempt) => this.cancel(submitter, id, attempt),
@@ -95,11 +102,11 @@ export class TaskWorker {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.heartbeat(), this.parts.heartbeatInterval)
+    this.timer = this.clock.setInterval(() => this.heartbeat(), this.parts.heartbeatInterval)
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer)
+    this.clock.clearInterval(this.timer)
 
     for (const held of this.parts.bidder.awarded().values()) {
       for (const task of held) {
@@ -131,7 +138,7 @@ export class TaskWorker {
         if (!allowed) this.counters.notAllowed++
 
         const answers = allowed
-          ? bidder.propose(submitter, offers, this.parts.self(), Date.now())
+          ? bidder.propose(submitter, offers, this.parts.self(), this.clock.now())
           : offers.map(() => ({ refusal: NOT_ALLOWED_TO_SUBMIT }))
         this.loadChanged()
 
@@ -153,7 +160,7 @@ export class TaskWorker {
 
       award: async (body, { peer }) => {
         const submitter = peer.toString()
-        const now = Date.now()
+        const now = this.clock.now()
         const awards = readAwards(body)
         this.left.delete(submitter)
         // the reports of the tasks taken ride the answer, so none is sent apart meanwhile
@@ -186,7 +193,7 @@ export class TaskWorker {
           // a task placed directly that ends at once goes back in the answer:
           // one message each way instead of an answer, a report and its ack
           if (runs.length > 0) {
-            await settledWithin(runs, INLINE_WAIT)
+            await settledWithin(this.clock, runs, INLINE_WAIT)
           }
 
           const reports = this.outbox.take(submitter, taken)
@@ -279,7 +286,7 @@ export class TaskWorker {
 
   /** Starts queued tasks while slots are free; returns the runs it started, with their tasks. */
   private pump(): Array<{ held: Held<Awarded>; run: Promise<void> }> {
-    const now = Date.now()
+    const now = this.clock.now()
     const started: Array<{ held: Held<Awarded>; run: Promise<void> }> = []
 
     for (
@@ -302,7 +309,7 @@ export class TaskWorker {
     const { task, attempt } = award
     const controller = new AbortController()
     award.controller = controller
-    const startedAt = Date.now()
+    const startedAt = this.clock.now()
     this.outbox.send(held.submitter, { ...blankReport(task.id, attempt), status: Status.RUNNING })
     let report: Report
 
@@ -328,8 +335,8 @@ export class TaskWorker {
       this.counters.failed++
     }
 
-    report.elapsed = Date.now() - startedAt
-    this.parts.bidder.finish(held, Date.now(), report.status === Status.DONE)
+    report.elapsed = this.clock.now() - startedAt
+    this.parts.bidder.finish(held, this.clock.now(), report.status === Status.DONE)
 
     // nobody takes the report of a task its submitter cancelled or left behind
     if (
@@ -392,12 +399,16 @@ export class TaskWorker {
 }
 
 /** Resolves when every promise has settled or after `ms`, whichever comes first. */
-async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
+async function settledWithin(
+  clock: Clock,
+  promises: readonly Promise<unknown>[],
+  ms: number
+): Promise<void> {
+  let timer: Timer | undefined
   const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms)
+    timer = clock.setTimeout(resolve, ms)
   })
 
   await Promise.race([Promise.allSettled(promises), late])
-  clearTimeout(timer)
+  clock.clearTimeout(timer)
 }
