@@ -16,6 +16,7 @@
  */
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { type Clock, systemClock } from '../clock.js'
 import { type Report, ReportAcks, Reports, Status } from './pb/tasks.js'
 import { pack } from './wire.js'
 
@@ -31,12 +32,14 @@ export interface OutboxParts {
    * attempt of the task, which should stop if it still runs here.
    */
   onSuperseded(submitter: string, id: string, attempt: number): void
+  clock?: Clock
   log: Logger
 }
 
 /** Per-submitter queues of reports, sent in batches and kept until acknowledged. */
 export class Outbox {
   private readonly parts: OutboxParts
+  private readonly clock: Clock
   /** Reports waiting to go, by submitter, oldest first. */
   private readonly queues = new Map<string, Report[]>()
   /** Submitters whose queue is flushed on the next turn. */
@@ -46,6 +49,7 @@ export class Outbox {
 
   constructor(parts: OutboxParts) {
     this.parts = parts
+    this.clock = parts.clock ?? systemClock
   }
 
   /**
@@ -168,7 +172,7 @@ export class Outbox {
     }
 
     this.scheduled.add(submitter)
-    setImmediate(() => {
+    this.clock.nextTurn(() => {
       this.scheduled.delete(submitter)
       void this.flush(submitter)
     })

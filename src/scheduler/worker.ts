@@ -97,6 +97,7 @@ export class TaskWorker {
     this.outbox = new Outbox({
       request: (peer, method, body) => parts.request(peer, method, body),
       onSuperseded: (submitter, id, attempt) => this.cancel(submitter, id, attempt),
+      clock: this.clock,
       log: parts.log.newScope('outbox')
     })
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seeded as random } from '../../scripts/simulate/random.js'
 import {
   Bidder,
   type BidderInit,
@@ -96,20 +97,6 @@ function start(b: Bidder<string>, task: OfferedTask, now: number, submitter = 'a
 /** Runs one task of `kind` that takes `ms`, so the node learns from it. */
 function timeOne(b: Bidder<string>, id: string, ms: number, at: number, kind = 'work'): void {
   b.finish(start(b, offer(id, { kind }), at), at + ms)
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 describe('Bidder', () => {

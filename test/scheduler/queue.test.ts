@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seeded as random } from '../../scripts/simulate/random.js'
 import { AGING_INTERVAL, effectivePriority, TaskQueue } from '../../src/scheduler/queue.js'
 import { thrown } from '../helpers/errors.js'
 
@@ -19,20 +20,6 @@ function drain(queue: TaskQueue<Item>): string[] {
   }
 
   return names
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 describe('effectivePriority', () => {

@@ -1,0 +1,55 @@
+/**
+ * `npm run simulate`: runs mycel's placement and auction code on a simulated
+ * mesh of up to thousands of nodes, in virtual time, and prints what it did
+ * against an ideal scheduler.
+ *
+ *   npm run simulate -- --nodes 1000 --tasks 20000
+ *   npm run simulate -- --workload steady --load 0.95
+ *   npm run simulate -- --sweep 10,100,1000
+ *
+ * It writes the figures as JSON (and, with --sweep, an SVG chart) to --out.
+ */
+import '../../src/polyfill.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Figures } from './figures.js'
+import { runsOf, USAGE, UsageError } from './options.js'
+import { chart, messageTable, table } from './report.js'
+import { simulate } from './run.js'
+
+async function main(): Promise<void> {
+  const { runs, out, sweep } = runsOf(process.argv.slice(2))
+  const results: Figures[] = []
+
+  for (const run of runs) {
+    process.stderr.write(
+      `${run.name} at ${run.load} load: ${run.nodes} nodes, ${run.tasks} tasks…\n`
+    )
+    results.push(await simulate(run))
+  }
+
+  await mkdir(out, { recursive: true })
+  await writeFile(join(out, 'simulate.json'), `${JSON.stringify(results, null, 2)}\n`)
+  console.log(table(results))
+  console.log()
+  console.log('messages per task, by kind (a request and its answer each count):')
+  console.log(messageTable(results))
+
+  if (sweep) {
+    await writeFile(join(out, 'scaling.svg'), chart(results))
+    console.log(`\nchart: ${join(out, 'scaling.svg')}`)
+  }
+  console.log(`figures: ${join(out, 'simulate.json')}`)
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(
+      err instanceof UsageError || 'code' in err
+        ? `${err.message}\n\n${USAGE}`
+        : `simulate failed: ${err.message}`
+    )
+    process.exit(2)
+  }
+)
