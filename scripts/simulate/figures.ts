@@ -37,7 +37,13 @@ export interface Figures {
   /** Of the tasks that read a block, the share that ran on a node holding it. */
   local?: number
   blocks?: { stored: number; moved: number; idealMoved: number; lost: number; short: number }
-  recovery?: { failed: number; tasksMs: number; blocksMs: number }
+  /**
+   * After the mass failure: nodes failed, blocks whose every copy was on
+   * them (gone at once, whatever repair does), and how long until every task
+   * they held had completed elsewhere and every other block was back to r
+   * copies.
+   */
+  recovery?: { failed: number; gone: number; tasksMs: number; blocksMs: number }
   /** Attempts run, against tasks: more than 1 where tasks were lost with their node and run again. */
   attemptsPerTask: number
   virtualSeconds: number

@@ -13,7 +13,7 @@ export const USAGE = `usage: npm run simulate -- [options]
   --workload LIST   of ${WORKLOADS.join(', ')} (default all)
   --load LIST       offered load as a fraction of slots (default 0.7,0.95)
   --slots N         slots per node (default 4)
-  --submitters N    nodes that submit, spread over the stream (default 10)
+  --submitters N    nodes that submit, sharing the stream (default: one node in ten)
   --replicas N      copies of each block (default 3)
   --blocks N        blocks stored for data, churn and failure (default 2000)
   --churn N         nodes replaced a second in the churn workload (default 1)
@@ -88,7 +88,7 @@ export function runsOf(args: string[]): { runs: RunInit[]; out: string; sweep: b
       nodes,
       tasks: sweep ? 20 * nodes : count(values.tasks, 'tasks', 20_000),
       slots: count(values.slots, 'slots', 4),
-      submitters: count(values.submitters, 'submitters', 10),
+      submitters: count(values.submitters, 'submitters', Math.max(1, Math.round(nodes / 10))),
       replicas: count(values.replicas, 'replicas', 3),
       blocks: count(values.blocks, 'blocks', 2_000),
       churn: Number(values.churn ?? 1),

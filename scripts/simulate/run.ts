@@ -89,6 +89,8 @@ async function failAndRecover(mesh: SimMesh, at: number): Promise<NonNullable<Ru
   await mesh.clock.run(at)
   const crashedAt = mesh.clock.now()
   const failed = new Set(massFailure(mesh, MASS_FAILURE))
+  // a block whose every copy was on the failed nodes is gone at once: no repair can bring it back
+  const gone = mesh.blocks.stats().lost
   const held = new Set(
     mesh.submitters.flatMap((s) =>
       (s.submitter?.all() ?? [])
@@ -113,6 +115,7 @@ async function failAndRecover(mesh: SimMesh, at: number): Promise<NonNullable<Ru
 
   return {
     failed: failed.size,
+    gone,
     tasksMs: Math.round(recovered - crashedAt),
     blocksMs: Math.round((blocksAt ?? Number.POSITIVE_INFINITY) - crashedAt)
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seeded } from '../../scripts/simulate/random.js'
 import { DEFAULT_QUEUE_DEPTH } from '../../src/scheduler/bidder.js'
 import {
   type CandidateTask,
@@ -66,19 +67,19 @@ describe('pickCandidates filtering', () => {
     expect(pick(t, peers)).toEqual({ candidates: ['able', 'full'] })
   })
 
-  it('returns at most d, the best of them', () => {
+  it('returns at most d, those with a free slot first', () => {
     const peers = [
       peer('one', { free: 1 }),
-      peer('four', { free: 4 }),
       peer('none', { free: 0 }),
-      peer('three', { free: 3 }),
-      peer('two', { free: 2 })
+      peer('four', { free: 4 }),
+      peer('also-none', { free: 0 })
     ]
 
-    expect(pick(task(), peers, { d: 3 })).toEqual({ candidates: ['four', 'three', 'two'] })
-    expect(pick(task(), peers, { d: 1 })).toEqual({ candidates: ['four'] })
+    // with no jitter, ties keep the view's order
+    expect(pick(task(), peers, { d: 2 })).toEqual({ candidates: ['one', 'four'] })
+    expect(pick(task(), peers, { d: 1 })).toEqual({ candidates: ['one'] })
     expect(pick(task(), peers, { d: 9 })).toEqual({
-      candidates: ['four', 'three', 'two', 'one', 'none']
+      candidates: ['one', 'four', 'none', 'also-none']
     })
   })
 
@@ -98,21 +99,45 @@ describe('pickCandidates filtering', () => {
 })
 
 describe('pickCandidates ranking', () => {
-  it('ranks by the share of slots free, from the adverts', () => {
+  it('ranks a node with a slot free for the task above one without, from the adverts', () => {
     const from = (peerId: string, slots: { total: number; busy: number; queued: number }) => ({
       peerId,
       offer: offerOf(advert({ kinds: ['sha256'], slots, memory: { total: 8 * GIB, free: GIB } }))
     })
     const peers = [
-      from('big-but-busy', { total: 16, busy: 8, queued: 4 }),
-      from('small-and-idle', { total: 2, busy: 0, queued: 0 }),
-      from('half', { total: 4, busy: 1, queued: 1 }),
-      from('queued-up', { total: 4, busy: 4, queued: 3 })
+      from('queued-up', { total: 4, busy: 4, queued: 3 }),
+      from('one-free', { total: 16, busy: 12, queued: 3 }),
+      from('two-free', { total: 4, busy: 1, queued: 1 })
     ]
 
-    expect(pick(task(), peers)).toEqual({
-      candidates: ['small-and-idle', 'half', 'big-but-busy', 'queued-up']
+    expect(pick(task(), peers)).toEqual({ candidates: ['one-free', 'two-free', 'queued-up'] })
+    // one free slot is none for a task of two
+    expect(pick(task({ needs: { slots: 2 } }), peers)).toEqual({
+      candidates: ['two-free', 'queued-up', 'one-free']
     })
+  })
+
+  it('spreads picks at random over the nodes with a free slot, however free each looks', () => {
+    const peers = [
+      peer('idle', { free: 4 }),
+      peer('three', { free: 3 }),
+      peer('one', { free: 1 }),
+      peer('full', { free: 0 })
+    ]
+    const random = seeded(7)
+    const firsts = new Map<string, number>()
+
+    for (let i = 0; i < 3_000; i++) {
+      const picked = pick(task(), peers, { d: 1, random })
+      const first = 'candidates' in picked ? (picked.candidates[0] as string) : ''
+      firsts.set(first, (firsts.get(first) ?? 0) + 1)
+    }
+
+    // many submitters reading the same adverts must not all go to the freest
+    for (const name of ['idle', 'three', 'one']) {
+      expect(firsts.get(name)).toBeGreaterThan(800)
+    }
+    expect(firsts.get('full')).toBeUndefined()
   })
 
   it('puts the holders of the input first, the first owner before the second', () => {
@@ -169,7 +194,7 @@ describe('pickCandidates ranking', () => {
     })
   })
 
-  it('does not let the jitter outweigh a whole share of free slots', () => {
+  it('does not let the jitter outweigh a free slot', () => {
     const peers = [peer('full', { free: 0 }), peer('idle')]
 
     expect(pick(task(), peers, { random: sequence(0.999, 0) })).toEqual({
@@ -229,17 +254,17 @@ describe('pickWithRoom', () => {
     return pickWithRoom(t, { peers, rooms, d: 1, owners: () => [], random: () => 0, ...init })
   }
 
-  it('ranks by the free slots room leaves, and counts each pick against its first', () => {
+  it('ranks by whether room leaves a slot free, and counts each pick against its first', () => {
     const rooms = new Map([
-      ['a', roomWith(1)],
-      ['b', roomWith(3)]
+      ['a', roomWith(0)],
+      ['b', roomWith(2)]
     ])
 
     expect(withRoom(task(), rooms)).toEqual({ candidates: ['b'] })
     expect(withRoom(task(), rooms)).toEqual({ candidates: ['b'] })
-    // b now has 1 free, as a has: the tie goes by the order of the peers
-    expect(rooms.get('b')).toBe(roomWith(1))
-    expect(withRoom(task({ needs: { slots: 2 } }), rooms)).toMatchObject({ candidates: ['a'] })
+    // b has no slot free now, as a has none: the tie goes by the order of the peers
+    expect(rooms.get('b')).toBe(roomWith(0))
+    expect(withRoom(task(), rooms)).toEqual({ candidates: ['a'] })
   })
 
   it('asks the first owner of the input even when it looks full', () => {
