@@ -62,6 +62,8 @@ export class VirtualClock implements Clock {
 
   /** Resolves after `ms` of virtual time. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+
     return new Promise((resolve, reject) => {
       const timer = this.setTimeout(() => {
         signal?.removeEventListener('abort', abort)
@@ -76,9 +78,9 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Runs events in time order until `done()` holds, no event is left, or
-   * the next event is past `until`; virtual time then stands at the last
-   * event run (or at `until`, when that came first).
+   * Runs events in time order until `done()` holds, or until the next event
+   * is past `until` (or none is left), when virtual time moves on to
+   * `until`; time never goes back.
    */
   async run(until: number, done: () => boolean = () => false): Promise<void> {
     await settle()
@@ -86,9 +88,8 @@ export class VirtualClock implements Clock {
     while (!done()) {
       const next = this.heap.peek()
 
-      if (next === undefined) return
-      if (next.at > until) {
-        this.time = until
+      if (next === undefined || next.at > until) {
+        if (Number.isFinite(until)) this.time = Math.max(this.time, until)
         return
       }
 

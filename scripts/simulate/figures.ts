@@ -38,13 +38,14 @@ export interface Figures {
   local?: number
   blocks?: { stored: number; moved: number; idealMoved: number; lost: number; short: number }
   /**
-   * After the mass failure: nodes failed, blocks whose every copy was on
-   * them (gone at once, whatever repair does), and how long until every task
-   * they held had completed elsewhere and every other block was back to r
-   * copies.
+   * After the mass failure: nodes failed, tasks they held, blocks whose
+   * every copy was on them (gone at once, whatever repair does), and how
+   * long until every task they held had completed elsewhere and every other
+   * block was back to r copies.
    */
-  recovery?: { failed: number; gone: number; tasksMs: number; blocksMs: number }
-  /** Attempts run, against tasks: more than 1 where tasks were lost with their node and run again. */
+  recovery?: { failed: number; held: number; gone: number; tasksMs: number; blocksMs: number }
+  /** Runs started, every attempt counted: more than the tasks where tasks were lost with their node and run again. */
+  attempts: number
   attemptsPerTask: number
   virtualSeconds: number
   wallSeconds: number
@@ -59,6 +60,8 @@ export interface RunLog {
   slots: number
   start: number
   end: number
+  /** Adverts published before the workload began (while every view filled). */
+  advertsBefore: number
   wall: number
   idealMoved?: number
   recovery?: Figures['recovery']
@@ -66,14 +69,21 @@ export interface RunLog {
 
 export function figures(mesh: SimMesh, log: RunLog): Figures {
   const { plan } = log
+  const ideal = idealSchedule(
+    plan.tasks.map((t) => ({ submittedAt: t.at, ms: t.ms })),
+    log.slots
+  )
   const waits: number[] = []
   const responses: number[] = []
+  /** The ideal's response times for the same tasks as `responses`. */
+  const idealResponses: number[] = []
   let completed = 0
   let withInput = 0
   let local = 0
+  let firstSubmitted = Number.POSITIVE_INFINITY
   let lastEnd = log.start
 
-  for (const task of plan.tasks) {
+  for (const [i, task] of plan.tasks.entries()) {
     const record = mesh.settled.get(task.id)
     const run = mesh.runs.get(task.id)
     const submitted = log.submittedAt.get(task.id)
@@ -82,6 +92,8 @@ export function figures(mesh: SimMesh, log: RunLog): Figures {
     completed++
     waits.push(run.start - submitted)
     responses.push(run.end - submitted)
+    idealResponses.push((ideal.waits[i] ?? 0) + task.ms)
+    firstSubmitted = Math.min(firstSubmitted, submitted)
     lastEnd = Math.max(lastEnd, run.end)
 
     if (task.input !== undefined) {
@@ -90,14 +102,11 @@ export function figures(mesh: SimMesh, log: RunLog): Figures {
     }
   }
 
-  const ideal = idealSchedule(
-    plan.tasks.map((t) => ({ submittedAt: t.at, ms: t.ms })),
-    log.slots
-  )
-  const idealResponse = mean(ideal.waits.map((w, i) => w + (plan.tasks[i]?.ms ?? 0)))
+  const idealResponse = mean(idealResponses)
   const sent = [...mesh.network.messages.values()].reduce((a, b) => a + b, 0)
   const seconds = (log.end - log.start) / 1_000
-  const makespan = lastEnd - log.start
+  const adverts = mesh.advertsPublished - log.advertsBefore
+  const makespan = completed === 0 ? 0 : lastEnd - firstSubmitted
   const stats = mesh.blocks.stats()
   const ordered = [...ideal.waits].sort((a, b) => a - b)
 
@@ -121,8 +130,8 @@ export function figures(mesh: SimMesh, log: RunLog): Figures {
     ),
     retransmitted: mesh.network.retransmitted,
     adverts: {
-      heardPerNodePerSecond: round(mesh.advertsPublished / seconds),
-      sentPerNodePerSecond: round(((GOSSIP_DEGREE - 1) * mesh.advertsPublished) / seconds)
+      heardPerNodePerSecond: round(adverts / seconds),
+      sentPerNodePerSecond: round(((GOSSIP_DEGREE - 1) * adverts) / seconds)
     },
     bidsPerAuction: round(mean(mesh.bidsPerAuction)),
     ...(withInput === 0 ? {} : { local: round(local / withInput, 3) }),
@@ -138,6 +147,7 @@ export function figures(mesh: SimMesh, log: RunLog): Figures {
           }
         }),
     ...(log.recovery === undefined ? {} : { recovery: log.recovery }),
+    attempts: mesh.started,
     attemptsPerTask: round(mesh.started / Math.max(1, completed), 3),
     virtualSeconds: round(seconds, 1),
     wallSeconds: round(log.wall / 1_000, 1),

@@ -12,27 +12,33 @@ export interface IdealTask {
 }
 
 export interface IdealOutcome {
-  /** Each task's wait before it starts, in submission order. */
+  /** Each task's wait before it starts, in the order the tasks were given. */
   waits: number[]
+  /** From the first submission to the last end. */
   makespan: number
 }
 
 export function idealSchedule(tasks: readonly IdealTask[], slots: number): IdealOutcome {
-  const ordered = [...tasks].sort((a, b) => a.submittedAt - b.submittedAt)
+  const order = tasks.map((_, i) => i).sort((a, b) => at(tasks, a) - at(tasks, b))
   const free = new Heap<number>((a, b) => a < b)
   for (let i = 0; i < slots; i++) free.push(Number.NEGATIVE_INFINITY)
 
-  const waits: number[] = []
-  const first = ordered[0]?.submittedAt ?? 0
+  const waits: number[] = new Array(tasks.length).fill(0)
+  const first = tasks.length === 0 ? 0 : at(tasks, order[0] as number)
   let last = first
 
-  for (const task of ordered) {
+  for (const i of order) {
+    const task = tasks[i] as IdealTask
     const start = Math.max(task.submittedAt, free.pop() as number)
     const end = start + task.ms
     free.push(end)
-    waits.push(start - task.submittedAt)
+    waits[i] = start - task.submittedAt
     last = Math.max(last, end)
   }
 
   return { waits, makespan: last - first }
+}
+
+function at(tasks: readonly IdealTask[], i: number): number {
+  return (tasks[i] as IdealTask).submittedAt
 }

@@ -12,6 +12,7 @@
 import '../../src/polyfill.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { advertCost } from './advert-cost.js'
 import type { Figures } from './figures.js'
 import { runsOf, USAGE, UsageError } from './options.js'
 import { chart, messageTable, table } from './report.js'
@@ -28,8 +29,12 @@ async function main(): Promise<void> {
     results.push(await simulate(run))
   }
 
+  const cost = await advertCost()
   await mkdir(out, { recursive: true })
-  await writeFile(join(out, 'simulate.json'), `${JSON.stringify(results, null, 2)}\n`)
+  await writeFile(
+    join(out, 'simulate.json'),
+    `${JSON.stringify({ runs: results, advertCost: cost }, null, 2)}\n`
+  )
   console.log(table(results))
   console.log()
   console.log('messages per task, by kind (a request and its answer each count):')
@@ -39,6 +44,14 @@ async function main(): Promise<void> {
     await writeFile(join(out, 'scaling.svg'), chart(results))
     console.log(`\nchart: ${join(out, 'scaling.svg')}`)
   }
+  const perAdvert = cost.verify + cost.intake
+  const nodes = Math.max(...results.map((f) => f.nodes))
+  console.log(
+    `\ntaking in one advert here: ${cost.verify} µs to check its signature, ${cost.intake} µs ` +
+      `to decode, check and apply it; every node takes in every node's advert once a second, ` +
+      `which at ${nodes} nodes is ${((nodes * perAdvert) / 10_000).toFixed(1)} % of a core, ` +
+      `and a whole core at about ${Math.round(1_000_000 / perAdvert)} nodes`
+  )
   console.log(`figures: ${join(out, 'simulate.json')}`)
 }
 

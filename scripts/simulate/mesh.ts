@@ -114,6 +114,8 @@ export class SimMesh {
         holds: (peer, cid) => this.blocks.holds(peer, cid),
         owners: (cid) => this.blocks.ownersOf(cid),
         ran: (event) => {
+          // what a crashed node would still do is not done
+          if (!this.network.isUp(event.node)) return
           if (event.end === undefined) this.started++
           this.runs.set(event.id, event)
         },

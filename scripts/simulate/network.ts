@@ -48,6 +48,8 @@ export class VirtualNetwork {
   readonly messages = new Map<string, number>()
   /** Messages delayed by a lost packet. */
   retransmitted = 0
+  /** When the last message sent on each link (one way) arrives. */
+  private readonly arrivals = new Map<string, number>()
 
   constructor(clock: VirtualClock, random: Random, init: NetworkInit) {
     this.clock = clock
@@ -98,9 +100,14 @@ export class VirtualNetwork {
     const sender = this.endpoints.get(from)
     const receiver = this.endpoints.get(target)
 
+    // a node that is down sends nothing
+    if (sender === undefined || !sender.up) {
+      return Promise.reject(new NetworkError(`${from} is down`))
+    }
+
     // a node's requests to itself do not cross the network
-    if (target === from && receiver !== undefined) {
-      return receiver.handlers[method]?.(body, this.context(receiver.peerId)) ?? refuse(method)
+    if (target === from) {
+      return sender.handlers[method]?.(body, this.context(sender.peerId)) ?? refuse(method)
     }
 
     this.count(method)
@@ -119,7 +126,7 @@ export class VirtualNetwork {
       }
 
       this.deliver(from, target, body.byteLength, () => {
-        if (receiver === undefined || sender === undefined || !receiver.up) return
+        if (receiver === undefined || !receiver.up) return
         const handler = receiver.handlers[method] ?? (() => refuse(method))
 
         handler(body, this.context(sender.peerId)).then(
@@ -136,7 +143,12 @@ export class VirtualNetwork {
     })
   }
 
-  /** Runs `arrive` once a message of `bytes` has crossed, unless its sender went down meanwhile. */
+  /**
+   * Runs `arrive` once a message of `bytes` has crossed. Messages from one
+   * node to another arrive in the order sent, as on one stream: none
+   * overtakes another, and one held up by a retransmission holds up those
+   * behind it.
+   */
   private deliver(from: string, to: string, bytes: number, arrive: () => void): void {
     let resend = 0
 
@@ -146,12 +158,13 @@ export class VirtualNetwork {
 
     if (resend > 0) this.retransmitted++
 
-    this.clock.setTimeout(
-      () => {
-        if (this.isUp(from)) arrive()
-      },
-      this.delay(from, to, bytes) + resend
+    const link = `${from} ${to}`
+    const at = Math.max(
+      this.clock.now() + this.delay(from, to, bytes) + resend,
+      this.arrivals.get(link) ?? 0
     )
+    this.arrivals.set(link, at)
+    this.clock.setTimeout(arrive, at - this.clock.now())
   }
 
   private context(peer: PeerId): { peer: PeerId; signal: AbortSignal } {

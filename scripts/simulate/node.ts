@@ -6,9 +6,12 @@
  * is the mesh's record of which node holds which block.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import { AdvertBuilder } from '../../src/adverts/builder.js'
 import type { Advert } from '../../src/adverts/pb/advert.js'
+import type { Resources } from '../../src/adverts/resources.js'
 import { MeshView } from '../../src/adverts/view.js'
+import { TaskCancelledError } from '../../src/errors.js'
 import { Bidder } from '../../src/scheduler/bidder.js'
 import type { PeerOffer } from '../../src/scheduler/candidates.js'
 import type { Run } from '../../src/scheduler/handlers.js'
@@ -25,6 +28,8 @@ import type { VirtualNetwork } from './network.js'
 export const WORK = 'work'
 export const ADVERT_INTERVAL = 1_000 // ms
 const MIB = 1024 * 1024
+/** The size of an input block: fetching one that is not held here takes this over the link. */
+const BLOCK_BYTES = MIB
 const MEMORY = 16 * 1024 * MIB
 
 export interface SimNodeInit {
@@ -78,14 +83,7 @@ export class SimNode {
     this.id = peerId.toString()
     this.index = init.index
     this.slots = init.slots
-    this.adverts = new AdvertBuilder({
-      interval: ADVERT_INTERVAL,
-      software: 'mycel/sim',
-      startedAt: clock.now(),
-      slots: init.slots,
-      labels: {}
-    })
-    this.adverts.setKinds([WORK])
+    this.adverts = builder(init.slots, clock.now())
     const bidder = new Bidder<Awarded>({ slots: init.slots, gpu: 0 })
     const request = (peer: PeerId, method: string, body: Uint8Array, timeout?: number) =>
       network.request(this.id, peer, method, body, timeout)
@@ -152,14 +150,7 @@ export class SimNode {
 
   /** This node's next advert. */
   advert(): Advert {
-    return this.adverts.build(
-      {
-        cpu: { cores: this.slots, model: 'sim', load1: 0 },
-        memory: { total: MEMORY, free: MEMORY },
-        disk: { capacity: 1024 * 1024 * MIB, free: 1024 * 1024 * MIB }
-      },
-      this.init.clock.now()
-    )
+    return this.adverts.build(resources(this.slots), this.init.clock.now())
   }
 
   /** Takes an advert from the mesh into this node's view. */
@@ -179,18 +170,20 @@ export class SimNode {
     this.view?.expire(this.init.clock.now(), this.id)
   }
 
-  /** A handler that takes the task's length in virtual time, unless it is cancelled. */
+  /**
+   * A handler that takes the task's length in virtual time, after fetching
+   * its inputs that are not held here, unless it is cancelled.
+   */
   private async run(run: Run): Promise<JobResult> {
-    const { clock } = this.init
+    const { clock, network } = this.init
+
+    if (!this.up) throw new TaskCancelledError('the node is down')
+
     const { ms } = JSON.parse(run.args) as { ms: number }
-    const event: RunEvent = {
-      node: this.id,
-      id: run.id,
-      start: clock.now(),
-      local: run.inputs.cids.every((cid) => this.init.holds(this.id, cid))
-    }
+    const missing = run.inputs.cids.filter((cid) => !this.init.holds(this.id, cid)).length
+    const event: RunEvent = { node: this.id, id: run.id, start: clock.now(), local: missing === 0 }
     this.init.ran(event)
-    await clock.sleep(ms, run.signal)
+    await clock.sleep(ms + (missing * BLOCK_BYTES) / network.init.bandwidth, run.signal)
     this.init.ran({ ...event, end: clock.now() })
 
     return { json: 'null' }
@@ -208,4 +201,39 @@ export class SimNode {
       put: async () => missing()
     }
   }
+}
+
+/** The builder of a simulated node's adverts: it runs the one kind, with no labels. */
+function builder(slots: number, now: number): AdvertBuilder {
+  const adverts = new AdvertBuilder({
+    interval: ADVERT_INTERVAL,
+    software: 'mycel/0.1.0',
+    startedAt: now,
+    slots,
+    labels: { zone: 'eu-west-1a' }
+  })
+  adverts.setKinds([WORK, 'sha256', 'echo'])
+  // an advert carries what a real one does, so that its size and the cost of taking it in are real
+  adverts.setAddrs(ADDRS)
+  adverts.setStore({ capacity: 1024 * 1024 * MIB, used: 64 * 1024 * MIB, blocks: 65_536 })
+
+  return adverts
+}
+
+const ADDRS = ['/ip4/192.168.1.20/tcp/4001', '/ip6/fd00::20/tcp/4001'].map(
+  (a) => multiaddr(a).bytes
+)
+
+/** What a simulated node has: as many cores as slots, memory and disk to spare. */
+function resources(slots: number): Resources {
+  return {
+    cpu: { cores: slots, model: 'sim', load1: 0 },
+    memory: { total: MEMORY, free: MEMORY },
+    disk: { capacity: 1024 * 1024 * MIB, free: 1024 * 1024 * MIB }
+  }
+}
+
+/** An advert as a simulated node of 4 slots sends it at `now`. */
+export function typicalAdvert(now: number): Advert {
+  return builder(4, 0).build(resources(4), now)
 }

@@ -18,7 +18,7 @@ export const USAGE = `usage: npm run simulate -- [options]
   --blocks N        blocks stored for data, churn and failure (default 2000)
   --churn N         nodes replaced a second in the churn workload (default 1)
   --seed N          seed of the run (default 1)
-  --sweep LIST      steady runs at these mesh sizes, 20 tasks a node, with a chart
+  --sweep LIST      steady runs at these mesh sizes (20 tasks a node unless --tasks), with a chart
   --out DIR         where the JSON and the chart go (default simulate-results)`
 
 export class UsageError extends Error {
@@ -86,7 +86,7 @@ export function runsOf(args: string[]): { runs: RunInit[]; out: string; sweep: b
   for (const nodes of sizes) {
     const base = {
       nodes,
-      tasks: sweep ? 20 * nodes : count(values.tasks, 'tasks', 20_000),
+      tasks: count(values.tasks, 'tasks', sweep ? 20 * nodes : 20_000),
       slots: count(values.slots, 'slots', 4),
       submitters: count(values.submitters, 'submitters', Math.max(1, Math.round(nodes / 10))),
       replicas: count(values.replicas, 'replicas', 3),

@@ -60,7 +60,7 @@ export function messageTable(runs: readonly Figures[]): string {
 export function chart(runs: readonly Figures[]): string {
   const width = 640
   const height = 360
-  const pad = { left: 60, right: 60, top: 40, bottom: 50 }
+  const pad = { left: 60, right: 60, top: 60, bottom: 50 }
   const sorted = [...runs].sort((a, b) => a.nodes - b.nodes)
   const xs = sorted.map((f) => Math.log10(f.nodes))
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)]
@@ -97,7 +97,7 @@ export function chart(runs: readonly Figures[]): string {
 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="22" text-anchor="middle" font-size="14">mycel simulated: messages per task and scheduling efficiency by mesh size</text>
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">mycel simulated: messages per task and scheduling efficiency by mesh size</text>
 <line x1="${pad.left}" y1="${y(0)}" x2="${width - pad.right}" y2="${y(0)}" stroke="#888"/>
 <line x1="${pad.left}" y1="${y(0)}" x2="${pad.left}" y2="${y(1)}" stroke="#888"/>
 <line x1="${width - pad.right}" y1="${y(0)}" x2="${width - pad.right}" y2="${y(1)}" stroke="#888"/>
@@ -111,8 +111,8 @@ ${line(
   '#d62728'
 )}
 <text x="${width / 2}" y="${height - 10}" text-anchor="middle">nodes (log scale)</text>
-<text x="${pad.left}" y="${pad.top - 8}" fill="#1f77b4">messages per task</text>
-<text x="${width - pad.right}" y="${pad.top - 8}" text-anchor="end" fill="#d62728">efficiency (ideal = 1)</text>
+<text x="${pad.left}" y="${pad.top - 14}" fill="#1f77b4">messages per task</text>
+<text x="${width - pad.right}" y="${pad.top - 14}" text-anchor="end" fill="#d62728">efficiency (ideal = 1)</text>
 </svg>
 `
 }

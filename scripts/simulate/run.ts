@@ -49,6 +49,7 @@ export async function simulate(init: RunInit): Promise<Figures> {
     slots: init.nodes * init.slots,
     start,
     end: start,
+    advertsBefore: mesh.advertsPublished,
     wall
   }
   const stored = inputs.length * init.replicas
@@ -115,6 +116,7 @@ async function failAndRecover(mesh: SimMesh, at: number): Promise<NonNullable<Ru
 
   return {
     failed: failed.size,
+    held: held.size,
     gone,
     tasksMs: Math.round(recovered - crashedAt),
     blocksMs: Math.round((blocksAt ?? Number.POSITIVE_INFINITY) - crashedAt)

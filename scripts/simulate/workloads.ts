@@ -116,7 +116,7 @@ export function massFailure(mesh: SimMesh, fraction: number): string[] {
 
 /**
  * Churn for `span` ms: at the rate asked, a random worker crashes and a new
- * node starts. Returns how many of each happened.
+ * node starts (while spare ids last). Returns how many changes were made.
  */
 export function churn(mesh: SimMesh, perSecond: number, span: number): { changes: number } {
   const outcome = { changes: 0 }
@@ -128,9 +128,11 @@ export function churn(mesh: SimMesh, perSecond: number, span: number): { changes
   const next = (): void => {
     if (mesh.clock.now() - start > span) return
     const [victim] = sample(mesh.random, workers(mesh), 1)
-    if (victim !== undefined) mesh.crash(victim)
-    mesh.add()
-    outcome.changes += 2
+    if (victim !== undefined) {
+      mesh.crash(victim)
+      outcome.changes++
+    }
+    if (mesh.add() !== undefined) outcome.changes++
     mesh.clock.setTimeout(next, gap)
   }
 

@@ -79,6 +79,7 @@ export class TaskWorker {
   /** Submitters that left the mesh, until they ask for anything again: their reports go nowhere. */
   private readonly left = new Set<string>()
   private timer?: Timer
+  private stopped = false
   private reported = { busy: 0, queued: 0 }
   private readonly running = new Set<Promise<void>>()
   private readonly counters: WorkerStats = {
@@ -107,6 +108,7 @@ export class TaskWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     this.clock.clearInterval(this.timer)
 
     for (const held of this.parts.bidder.awarded().values()) {
@@ -289,6 +291,9 @@ export class TaskWorker {
   private pump(): Array<{ held: Held<Awarded>; run: Promise<void> }> {
     const now = this.clock.now()
     const started: Array<{ held: Held<Awarded>; run: Promise<void> }> = []
+
+    // a stopping node starts nothing, not even what the runs it stopped leave room for
+    if (this.stopped) return started
 
     for (
       let held = this.parts.bidder.next(now);

@@ -194,6 +194,20 @@ describe('pickCandidates ranking', () => {
     })
   })
 
+  it('may rank a free node above a later owner of a copy, never above the first owner', () => {
+    const peers = [peer('free'), peer('first', { free: 0 }), peer('third', { free: 0 })]
+    const owners = ring({ block: ['first', 'second', 'third'] })
+    const orders = new Set<string>()
+    const random = seeded(3)
+
+    for (let i = 0; i < 200; i++) {
+      const picked = pick(task({ inputs: ['block'] }), peers, { owners, random })
+      if ('candidates' in picked) orders.add(picked.candidates.join(' '))
+    }
+
+    expect(orders).toEqual(new Set(['first free third', 'first third free']))
+  })
+
   it('does not let the jitter outweigh a free slot', () => {
     const peers = [peer('full', { free: 0 }), peer('idle')]
 

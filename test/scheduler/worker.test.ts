@@ -8,6 +8,7 @@ import type { Handlers, Run } from '../../src/scheduler/handlers.js'
 import {
   Acceptances,
   Awards,
+  CallForProposals,
   type Report,
   type ReportAck,
   ReportAcks,
@@ -74,8 +75,27 @@ class Harness {
     })
   }
 
-  /** Awards a task directly (without an auction) and decodes the answer. */
-  async award(id: string, attempt: number): Promise<Acceptances> {
+  /** Asks for a bid on a task, as an auction does before its award. */
+  async cfp(id: string): Promise<void> {
+    const body = CallForProposals.encode({
+      offers: [
+        {
+          id,
+          kind: 'work',
+          inputs: [],
+          needs: { slots: 1, memory: 0, gpu: 0, labels: [] },
+          priority: 0
+        }
+      ]
+    })
+    await this.worker.handlers().cfp!(body, {
+      peer: this.submitter,
+      signal: new AbortController().signal
+    })
+  }
+
+  /** Awards a task, directly (without an auction) unless told, and decodes the answer. */
+  async award(id: string, attempt: number, direct = true): Promise<Acceptances> {
     const body = Awards.encode({
       awards: [
         {
@@ -87,7 +107,7 @@ class Harness {
           needs: { slots: 1, memory: 0, gpu: 0, labels: [] },
           priority: 0,
           timeout: 10_000,
-          direct: true
+          direct
         }
       ]
     })
@@ -226,6 +246,21 @@ describe('TaskWorker', () => {
       expect(running?.message).toBe('working')
     }
   })
+  it('starts nothing queued once it is stopping, not even what a stopped run leaves room for', async () => {
+    const h = await make()
+
+    expect((await h.award('running', 1)).acceptances[0]?.accepted).toBe(true)
+    await waitFor(() => h.started.length === 1)
+    await h.cfp('queued')
+    expect((await h.award('queued', 1, false)).acceptances[0]?.accepted).toBe(true)
+
+    await h.worker.stop()
+    // a turn for anything the ended run would have started
+    await new Promise((resolve) => setImmediate(resolve))
+
+    expect(h.started.map((s) => s.run.id)).toEqual(['running'])
+  })
+
   it('declines an award of a task it still holds at another attempt', async () => {
     const h = await make()
     h.worker.start()

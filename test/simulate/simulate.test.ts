@@ -40,11 +40,9 @@ describe('the simulated mesh', () => {
     const f = await run({ name: 'steady', nodes: 100 })
 
     expectNothingLost(f)
-    expect(f.attemptsPerTask).toBe(1)
+    // with no node failing, every task ran once
+    expect(f.attempts).toBe(f.tasks)
     expect(f.efficiency).toBeGreaterThan(0.88)
-    // d = 3 candidates a task, whatever the mesh
-    expect(f.bidsPerAuction).toBeLessThanOrEqual(3)
-    expect(f.messagesByKind.award).toBeGreaterThan(0)
   })
 
   it('sends about as many messages a task at 100 nodes as at 50', async () => {
@@ -68,14 +66,21 @@ describe('the simulated mesh', () => {
   it('recovers every task and every block with a copy left when a tenth of the nodes fail at once', async () => {
     const f = await run({ name: 'failure', nodes: 100 })
 
+    const recovery = f.recovery as NonNullable<Figures['recovery']>
+
     expectNothingLost(f)
-    expect(f.recovery?.failed).toBe(10)
     expect(f.blocks?.short).toBe(0)
     // only blocks whose every copy was on the failed nodes are gone, none later
-    expect(f.blocks?.lost).toBe(f.recovery?.gone)
-    expect(f.recovery?.tasksMs).toBeGreaterThan(0)
-    expect(f.recovery?.tasksMs).toBeLessThan(60_000)
-    expect(f.recovery?.blocksMs).toBeLessThan(60_000)
+    expect(f.blocks?.lost).toBe(recovery.gone)
+    // the failed nodes' tasks ran again, once each, and nothing else did
+    expect(recovery.held).toBeGreaterThan(0)
+    expect(f.attempts).toBeGreaterThan(f.tasks)
+    expect(f.attempts).toBeLessThanOrEqual(f.tasks + recovery.held)
+    // a lost task is taken back only once its node has been silent for the heartbeat timeout
+    expect(recovery.tasksMs).toBeGreaterThan(3_000)
+    expect(recovery.tasksMs).toBeLessThan(60_000)
+    expect(recovery.blocksMs).toBeGreaterThan(3_000)
+    expect(recovery.blocksMs).toBeLessThan(60_000)
     // the failed nodes' copies, made again once each
     expectMovedNear(f, 0.7, 1.3)
   })
@@ -86,6 +91,8 @@ describe('the simulated mesh', () => {
     expectNothingLost(f)
     expect(f.blocks?.short).toBe(0)
     expectMovedNear(f, 0.6, 1.5)
+    // a task runs again only where its node crashed under it: a few in a hundred
+    expect(f.attempts).toBeLessThan(1.05 * f.tasks)
   })
 
   it('runs data-local tasks where their input is', async () => {
