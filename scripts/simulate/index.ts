@@ -57,12 +57,10 @@ async function main(): Promise<void> {
 
 main().then(
   () => process.exit(0),
-  (err: Error) => {
-    console.error(
-      err instanceof UsageError || 'code' in err
-        ? `${err.message}\n\n${USAGE}`
-        : `simulate failed: ${err.message}`
-    )
+  (err: Error & { code?: unknown }) => {
+    // parseArgs throws for an unknown or malformed option
+    const usage = err instanceof UsageError || String(err.code).startsWith('ERR_PARSE_ARGS')
+    console.error(usage ? `${err.message}\n\n${USAGE}` : `simulate failed: ${err.message}`)
     process.exit(2)
   }
 )
