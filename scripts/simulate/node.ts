@@ -10,6 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { AdvertBuilder } from '../../src/adverts/builder.js'
 import type { Advert } from '../../src/adverts/pb/advert.js'
 import type { Resources } from '../../src/adverts/resources.js'
+import { DEFAULT_ADVERT_INTERVAL } from '../../src/adverts/service-init.js'
 import { MeshView } from '../../src/adverts/view.js'
 import { TaskCancelledError } from '../../src/errors.js'
 import { Bidder } from '../../src/scheduler/bidder.js'
@@ -18,15 +19,16 @@ import type { Run } from '../../src/scheduler/handlers.js'
 import { offerOf } from '../../src/scheduler/needs.js'
 import type { JobResult } from '../../src/scheduler/pool.js'
 import type { TaskRecord } from '../../src/scheduler/record.js'
-import { Submitter } from '../../src/scheduler/submitter.js'
+import { DEFAULT_HEARTBEAT_TIMEOUT, Submitter } from '../../src/scheduler/submitter.js'
 import type { TaskStore } from '../../src/scheduler/task-data.js'
-import { type Awarded, TaskWorker } from '../../src/scheduler/worker.js'
+import { type Awarded, DEFAULT_HEARTBEAT_INTERVAL, TaskWorker } from '../../src/scheduler/worker.js'
 import type { VirtualClock } from './clock.js'
 import type { VirtualNetwork } from './network.js'
 
 /** The one task kind simulated nodes run: it takes `args.ms` of virtual time. */
 export const WORK = 'work'
-export const ADVERT_INTERVAL = 1_000 // ms
+/** As often as a daemon sends its adverts. */
+export const ADVERT_INTERVAL = DEFAULT_ADVERT_INTERVAL
 const MIB = 1024 * 1024
 /** The size of an input block: fetching one that is not held here takes this over the link. */
 const BLOCK_BYTES = MIB
@@ -102,7 +104,7 @@ export class SimNode {
       }),
       store,
       onLoad: (load) => this.adverts.setSlots(load),
-      heartbeatInterval: 500,
+      heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL,
       clock,
       log: log.newScope('worker')
     })
@@ -115,7 +117,7 @@ export class SimNode {
         peers: () => [...this.offers.values()],
         offer: (peer) => this.offers.get(peer)?.offer,
         owners: init.owners,
-        heartbeatTimeout: 3_000,
+        heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT,
         closed: init.closed,
         onChange: (record, change) => {
           if (change === 'state' && record.finishedAt !== undefined) init.settled(record)
