@@ -130,21 +130,19 @@ export class SimMesh {
     this.watch(node)
     this.publish(node)
     this.clock.setTimeout(
-      () => {
-        const interval = this.clock.setInterval(() => {
-          if (node.up) this.publish(node)
-          else this.clock.clearInterval(interval)
-        }, ADVERT_INTERVAL)
-      },
+      () => this.whileUp(node, ADVERT_INTERVAL, () => this.publish(node)),
       below(this.random, ADVERT_INTERVAL)
     )
 
     return node
   }
 
-  /** Crashes a node: it stops answering at once, and the mesh learns of it as its adverts stop. */
-  crash(node: SimNode): void {
-    node.crash()
+  /** Runs `task` every `ms` for as long as `node` is up. */
+  private whileUp(node: SimNode, ms: number, task: () => void): void {
+    const interval = this.clock.setInterval(() => {
+      if (node.up) task()
+      else this.clock.clearInterval(interval)
+    }, ms)
   }
 
   private publish(node: SimNode): void {
@@ -168,9 +166,6 @@ export class SimMesh {
       view.addEventListener('peer:left', ({ detail }) => this.blocks.leave(detail.peerId))
     }
 
-    const interval = this.clock.setInterval(() => {
-      if (node.up) node.expire()
-      else this.clock.clearInterval(interval)
-    }, ADVERT_INTERVAL / CHECKS_PER_INTERVAL)
+    this.whileUp(node, ADVERT_INTERVAL / CHECKS_PER_INTERVAL, () => node.expire())
   }
 }

@@ -109,7 +109,7 @@ export function workers(mesh: SimMesh): SimNode[] {
 /** Crashes `fraction` of the workers at once; returns their ids. */
 export function massFailure(mesh: SimMesh, fraction: number): string[] {
   const victims = sample(mesh.random, workers(mesh), Math.round(fraction * mesh.live.length))
-  for (const node of victims) mesh.crash(node)
+  for (const node of victims) node.crash()
 
   return victims.map((n) => n.id)
 }
@@ -129,7 +129,7 @@ export function churn(mesh: SimMesh, perSecond: number, span: number): { changes
     if (mesh.clock.now() - start > span) return
     const [victim] = sample(mesh.random, workers(mesh), 1)
     if (victim !== undefined) {
-      mesh.crash(victim)
+      victim.crash()
       outcome.changes++
     }
     if (mesh.add() !== undefined) outcome.changes++
